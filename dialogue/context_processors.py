@@ -1,0 +1,22 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dialogue import access
+
+
+def navigation(request) -> dict:
+    """Navigation items for the user's roles; templates only loop over them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), "home")]
+    if access.has_role(user, access.ADMINISTRATOR) or user.is_staff:
+        items.append((_("Administration"), "admin:index"))
+    path = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": (url := reverse(name)), "active": path == url}
+            for label, name in items
+        ],
+        "user_roles": sorted({m.get_role_display() for m in access.memberships_of(user)}, key=str),
+    }

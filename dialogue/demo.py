@@ -1,0 +1,251 @@
+"""Demo organisation drawn from the source documents in shared/seeds/.
+
+Idempotent: every object is looked up by its natural key first, passwords are set only when a user
+is created, so a second run changes nothing. Later apps add their own `demo.py` with a `load()`
+function; `manage.py load_demo` runs them in INSTALLED_APPS order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from dialogue import services
+from dialogue.models import AdministrativeUnit, Agency, Membership, Role, User
+
+DEMO_PASSWORD = "doithoai-demo"
+DEMO_EMAIL_DOMAIN = "doithoai.example"
+
+
+@dataclass
+class DemoUnit:
+    key: str
+    name: str
+    kind: str
+    code: str = ""
+    agencies: list[tuple[str, str]] = field(default_factory=list)  # (name, mailbox)
+    children: list[DemoUnit] = field(default_factory=list)
+
+
+COMMUNE_AGENCIES = [
+    ("Văn phòng - Thống kê", "vanphong"),
+    ("Công chức Địa chính - Xây dựng", "diachinh"),
+    ("Công chức Văn hóa - Xã hội", "vanhoa"),
+    ("Công an xã", "congan"),
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam xã", "mttq"),
+]
+
+WARD_AGENCIES = [
+    ("Văn phòng - Thống kê", "vanphong"),
+    ("Công chức Địa chính - Xây dựng - Đô thị và Môi trường", "diachinh"),
+    ("Công an phường", "congan"),
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam phường", "mttq"),
+]
+
+UNITS = [
+    # 000: Hà Nam provincial People's Committee, 2018.
+    DemoUnit(
+        "ha-nam",
+        "Tỉnh Hà Nam",
+        "tỉnh",
+        "35",
+        [
+            ("Văn phòng Ủy ban nhân dân tỉnh", "vpubnd"),
+            ("Thanh tra tỉnh", "thanhtra"),
+            ("Công an tỉnh", "congan"),
+            ("Sở Tài nguyên và Môi trường", "stnmt"),
+            ("Sở Lao động - Thương binh và Xã hội", "sldtbxh"),
+            ("Sở Nội vụ", "snv"),
+            ("Sở Thông tin và Truyền thông", "stttt"),
+            ("Sở Xây dựng", "sxd"),
+            ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "mttq"),
+        ],
+        [
+            DemoUnit(
+                "phu-ly",
+                "Thành phố Phủ Lý",
+                "thành phố",
+                "347",
+                [("Ủy ban nhân dân thành phố Phủ Lý", "ubnd")],
+            )
+        ],
+    ),
+    # 001: Gia Nghĩa city (Đắk Nông province), 2022.
+    DemoUnit(
+        "dak-nong",
+        "Tỉnh Đắk Nông",
+        "tỉnh",
+        "67",
+        [("Thanh tra tỉnh", "thanhtra")],
+        [
+            DemoUnit(
+                "gia-nghia",
+                "Thành phố Gia Nghĩa",
+                "thành phố",
+                "660",
+                [
+                    ("Văn phòng HĐND và UBND thành phố", "vanphong"),
+                    ("Thanh tra thành phố", "thanhtra"),
+                    ("Công an thành phố", "congan"),
+                    ("Phòng Tài nguyên và Môi trường", "tnmt"),
+                    ("Phòng Quản lý đô thị", "qldt"),
+                    ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "mttq"),
+                ],
+                [
+                    DemoUnit("nghia-duc", "Phường Nghĩa Đức", "phường", "", COMMUNE_AGENCIES[:4]),
+                    DemoUnit(
+                        "nghia-thanh", "Phường Nghĩa Thành", "phường", "", COMMUNE_AGENCIES[:4]
+                    ),
+                ],
+            )
+        ],
+    ),
+    # 002: Điện Biên Department of Home Affairs guidance, 2024 (districts still existed then).
+    DemoUnit(
+        "dien-bien",
+        "Tỉnh Điện Biên",
+        "tỉnh",
+        "11",
+        [("Sở Nội vụ", "snv"), ("Thanh tra tỉnh", "thanhtra")],
+        [
+            DemoUnit(
+                "huyen-dien-bien",
+                "Huyện Điện Biên",
+                "huyện",
+                "",
+                [("Phòng Nội vụ huyện", "pnv")],
+                [
+                    DemoUnit("thanh-nua", "Xã Thanh Nưa", "xã", "", COMMUNE_AGENCIES),
+                    DemoUnit("thanh-xuong", "Xã Thanh Xương", "xã", "", COMMUNE_AGENCIES),
+                ],
+            ),
+            DemoUnit(
+                "muong-ang",
+                "Huyện Mường Ảng",
+                "huyện",
+                "",
+                [("Phòng Nội vụ huyện", "pnv")],
+                [DemoUnit("ang-nua", "Xã Ẳng Nưa", "xã", "", COMMUNE_AGENCIES)],
+            ),
+        ],
+    ),
+    # 003: Hòa Sơn commune, Hiệp Hòa district (Bắc Giang province), 2024.
+    DemoUnit(
+        "bac-giang",
+        "Tỉnh Bắc Giang",
+        "tỉnh",
+        "24",
+        [],
+        [
+            DemoUnit(
+                "hiep-hoa",
+                "Huyện Hiệp Hòa",
+                "huyện",
+                "",
+                [("Văn phòng HĐND-UBND huyện", "vanphong"), ("Phòng Nội vụ huyện", "pnv")],
+                [DemoUnit("hoa-son", "Xã Hòa Sơn", "xã", "", COMMUNE_AGENCIES)],
+            )
+        ],
+    ),
+    # 004: a commune Party Committee, 2017. The source does not name the commune.
+    DemoUnit("an-binh", "Xã An Bình (tên minh họa)", "xã", "", COMMUNE_AGENCIES),
+]
+
+# username, full name, position, [(unit key, role, agency name or None)]
+USERS = [
+    (
+        "tochuc",
+        "Nguyễn Thị Lan",
+        "Chuyên viên Văn phòng",
+        [
+            ("ha-nam", Role.ORGANISER, None),
+            ("gia-nghia", Role.ORGANISER, None),
+            ("thanh-nua", Role.ORGANISER, None),
+            ("hoa-son", Role.ORGANISER, None),
+            ("an-binh", Role.ORGANISER, None),
+        ],
+    ),
+    (
+        "thuky",
+        "Trần Văn Minh",
+        "Thư ký hội nghị",
+        [
+            ("ha-nam", Role.SECRETARY, None),
+            ("thanh-nua", Role.SECRETARY, None),
+            ("hoa-son", Role.SECRETARY, None),
+        ],
+    ),
+    (
+        "thuky2",
+        "Lò Thị Hoa",
+        "Công chức Văn phòng - Thống kê",
+        [("thanh-nua", Role.SECRETARY, None), ("hoa-son", Role.SECRETARY, None)],
+    ),
+    (
+        "coquan",
+        "Phạm Đức Hùng",
+        "Chuyên viên Sở Tài nguyên và Môi trường",
+        [("ha-nam", Role.AGENCY_RESPONDER, "Sở Tài nguyên và Môi trường")],
+    ),
+    (
+        "giamsat",
+        "Lê Thị Thu",
+        "Thanh tra viên",
+        [("dien-bien", Role.SUPERVISOR, None), ("ha-nam", Role.SUPERVISOR, None)],
+    ),
+    ("quantri", "Hoàng Văn Nam", "Quản trị hệ thống", []),
+]
+
+
+def _load_unit(spec: DemoUnit, parent: AdministrativeUnit | None, keys: dict) -> None:
+    unit = AdministrativeUnit.objects.filter(name=spec.name, parent=parent).first()
+    if unit is None:
+        unit = services.unit_create(name=spec.name, kind=spec.kind, parent=parent, code=spec.code)
+    keys[spec.key] = unit
+    for name, mailbox in spec.agencies:
+        Agency.objects.get_or_create(
+            unit=unit,
+            name=name,
+            defaults={"email": f"{mailbox}.{spec.key}@{DEMO_EMAIL_DOMAIN}"},
+        )
+    for child in spec.children:
+        _load_unit(child, unit, keys)
+
+
+@transaction.atomic
+def load() -> dict[str, AdministrativeUnit]:
+    keys: dict[str, AdministrativeUnit] = {}
+    for spec in UNITS:
+        _load_unit(spec, None, keys)
+    for username, full_name, position, memberships in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                full_name=full_name,
+                position=position,
+                email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+            )
+            if username == "quantri":
+                user.is_staff = user.is_superuser = True
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        for unit_key, role, agency_name in memberships:
+            unit = keys[unit_key]
+            agency = Agency.objects.get(unit=unit, name=agency_name) if agency_name else None
+            Membership.objects.get_or_create(user=user, unit=unit, role=role, agency=agency)
+    return keys
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """(username, password, what they do) for the README and `make run`."""
+    described = {
+        "tochuc": "người tổ chức (organiser): Hà Nam, Gia Nghĩa, Thanh Nưa, Hòa Sơn, An Bình",
+        "thuky": "thư ký (secretary): Hà Nam, Thanh Nưa, Hòa Sơn",
+        "thuky2": "thư ký thứ hai (second secretary): Thanh Nưa, Hòa Sơn",
+        "coquan": "cơ quan được giao (agency responder): Sở Tài nguyên và Môi trường Hà Nam",
+        "giamsat": "giám sát (supervisor): tỉnh Điện Biên và tỉnh Hà Nam, cả cấp dưới",
+        "quantri": "quản trị (administrator, Django admin)",
+    }
+    return [(u, DEMO_PASSWORD, described[u]) for u, *_ in USERS]

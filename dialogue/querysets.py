@@ -1,0 +1,51 @@
+from django.db import models
+
+from dialogue import access
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def subtree(self, unit) -> "AdministrativeUnitQuerySet":
+        """The unit and every unit below it, one indexed prefix query."""
+        return self.filter(path__startswith=unit.path)
+
+    def visible_to(self, user) -> "AdministrativeUnitQuerySet":
+        scope = access.scope_for(user)
+        responder = access.scope_for(user, roles=[access.AGENCY_RESPONDER])
+        if scope.is_empty and not responder.agency_ids:
+            return self.none()
+        q = _unit_self_q(scope)
+        if responder.agency_ids:
+            q |= models.Q(agencies__id__in=sorted(responder.agency_ids))
+        return self.filter(q).distinct()
+
+
+def _unit_self_q(scope: access.Scope) -> models.Q:
+    """Scope.unit_q for the unit table itself (its own id and path, not a foreign key)."""
+    if scope.everything:
+        return models.Q()
+    q = models.Q(pk__in=sorted(scope.unit_ids))
+    for path in scope.subtree_paths:
+        q |= models.Q(path__startswith=path)
+    return q
+
+
+class AgencyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AgencyQuerySet":
+        scope = access.scope_for(user)
+        responder = access.scope_for(user, roles=[access.AGENCY_RESPONDER])
+        if scope.is_empty and not responder.agency_ids:
+            return self.none()
+        q = models.Q(pk__in=[])
+        if not scope.is_empty:
+            q |= scope.unit_q("unit")
+        if responder.agency_ids:
+            q |= models.Q(pk__in=sorted(responder.agency_ids))
+        return self.filter(q)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MembershipQuerySet":
+        scope = access.scope_for(user, roles=[access.ADMINISTRATOR])
+        if scope.is_empty:
+            return self.none()
+        return self.filter(scope.unit_q("unit"))

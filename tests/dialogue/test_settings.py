@@ -1,0 +1,57 @@
+"""Configuration: production values pass `check --deploy`; a missing secret refuses to start."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "doithoai.example.gov.vn",
+    "HTTPS": "on",
+    "DATABASE_URL": "postgres://doithoai:secret@127.0.0.1:5432/doithoai",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://user:secret@mail.example.gov.vn:587",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_secret_key_refuses_to_start():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_with_console_email_and_no_redis_is_warned_about():
+    env = {**PRODUCTION, "EMAIL_URL": "consolemail://", "REDIS_URL": ""}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "dialogue.W001" in result.stderr and "dialogue.W002" in result.stderr
+    assert "EMAIL_URL" in result.stderr
+
+
+def test_embedded_default_needs_nothing():
+    result = manage("check", env={"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
