@@ -97,3 +97,15 @@ def scope_for(user, roles: Iterable[str] = STAFF_ROLES) -> Scope:
     # A path already covered by a shorter one adds nothing but a longer SQL OR.
     kept = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
     return Scope(unit_ids=frozenset(unit_ids), subtree_paths=kept, agency_ids=frozenset(agency_ids))
+
+
+def is_staff_member(user) -> bool:
+    """Anyone with a role somewhere (or a superuser): the calendar pages are for all staff."""
+    return bool(getattr(user, "is_superuser", False)) or bool(memberships_of(user))
+
+
+def can_edit_calendar(user) -> bool:
+    """The working-day calendar is national: superusers and top-level administrators edit it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(m.role == ADMINISTRATOR and m.unit.parent_id is None for m in memberships_of(user))

@@ -4,7 +4,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from dialogue import access, services
-from dialogue.models import AdministrativeUnit, Agency, Membership, User
+from dialogue.forms import CalendarExceptionForm
+from dialogue.models import (
+    AdministrativeUnit,
+    Agency,
+    CalendarException,
+    ChangeRecord,
+    DeadlineProfile,
+    DeadlineRule,
+    Membership,
+    User,
+)
 
 admin.site.site_header = _("Đối thoại administration")
 admin.site.site_title = _("Đối thoại")
@@ -111,3 +121,65 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__full_name", "unit__name", "agency__name"]
     autocomplete_fields = ["user", "unit", "agency"]
     list_select_related = ["user", "unit", "agency"]
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    """Every save and delete goes through the service, which records it and bumps the revision."""
+
+    form = CalendarExceptionForm
+    list_display = ["day", "kind", "name", "source"]
+    list_filter = ["kind"]
+    search_fields = ["name", "source", "note"]
+    date_hierarchy = "day"
+    actions = None  # bulk delete would skip the record and the revision
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.calendar_exception_save(
+            actor=request.user,
+            reason=data["reason"],
+            day=data["day"],
+            kind=data["kind"],
+            name=data["name"],
+            source=data["source"],
+            note=data.get("note", ""),
+            exception=CalendarException.objects.get(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        services.calendar_exception_delete(
+            actor=request.user, reason=_("Deleted in the admin"), exception=obj
+        )
+
+
+class DeadlineRuleInline(admin.StackedInline):
+    model = DeadlineRule
+    extra = 0
+
+
+@admin.register(DeadlineProfile)
+class DeadlineProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "source", "is_active"]
+    search_fields = ["name", "code", "source"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [DeadlineRuleInline]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "object_repr", "action", "actor", "reason"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "reason"]
+    list_select_related = ["actor", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

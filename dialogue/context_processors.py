@@ -10,6 +10,11 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Home"), "home")]
+    if access.is_staff_member(user):
+        items += [
+            (_("Working-day calendar"), "calendar"),
+            (_("Deadline calculator"), "deadline-calculator"),
+        ]
     if access.has_role(user, access.ADMINISTRATOR) or user.is_staff:
         items.append((_("Administration"), "admin:index"))
     path = request.path

@@ -161,3 +161,167 @@ class Membership(models.Model):
             raise ValidationError({"agency": _("An agency responder must belong to an agency.")})
         if self.agency_id and self.unit_id and self.agency.unit_id != self.unit_id:
             raise ValidationError({"agency": _("The agency must belong to the same unit.")})
+
+
+class ChangeRecord(models.Model):
+    """One recorded change to a tracked object: who, when, what changed and why."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=40)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="change_obj_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr}: {self.action}"
+
+
+class CalendarException(models.Model):
+    """A correction to the working-day calendar decided by a government document."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Working day")
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(
+        _("deciding document"),
+        max_length=300,
+        help_text=_("Number, issuer and date of the notice that decided it."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} — {self.name}"
+
+
+class CalendarRevision(models.Model):
+    """A single row that changes with every calendar exception change.
+
+    Every process compares `token` with the one its cached calendar was built from
+    (dialogue.workcalendar), so a change made in one process reaches all of them. The token is
+    random, not a counter: a rolled-back change must never be mistaken for a later one.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("calendar revision")
+        verbose_name_plural = _("calendar revisions")
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class Milestone(models.TextChoices):
+    PREPARED_ANSWERS = "prepared_answers", _("Prepared answers reported")
+    INVITATIONS = "invitations", _("Invitations sent")
+    PUBLIC_NOTICE = "public_notice", _("Session announced to the public")
+    CONCLUSION_NOTICE = "conclusion_notice", _("Conclusion notice issued")
+    AGENCY_RESPONSE = "agency_response", _("Agency response")
+    RESULTS_PUBLIC = "results_public", _("Results made public")
+    ANNUAL_REPORT = "annual_report", _("Annual report sent")
+
+
+class Anchor(models.TextChoices):
+    SESSION_START = "session_start", _("the session")
+    SESSION_END = "session_end", _("the end of the session")
+    NOTICE_ISSUED = "notice_issued", _("the issue of the conclusion notice")
+    SESSION_YEAR = "session_year", _("the year of the session")
+
+
+class DeadlineProfile(models.Model):
+    """A set of deadline rules, one per source document or local regulation."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("source document"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("deadline profile")
+        verbose_name_plural = _("deadline profiles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlineRule(models.Model):
+    """One deadline: `amount` working or calendar days before/after an anchor event."""
+
+    class Direction(models.TextChoices):
+        BEFORE = "before", _("before")
+        AFTER = "after", _("after")
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        CALENDAR_DAYS = "calendar_days", _("days")
+        FIXED_DATE_NEXT_YEAR = "fixed_next_year", _("fixed date of the following year")
+
+    profile = models.ForeignKey(
+        DeadlineProfile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="rules"
+    )
+    milestone = models.CharField(_("milestone"), max_length=30, choices=Milestone.choices)
+    anchor = models.CharField(_("counted from"), max_length=20, choices=Anchor.choices)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
+    amount = models.PositiveSmallIntegerField(_("amount"), default=0)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    fixed_month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    fixed_day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    source_quote = models.TextField(_("source sentence"))
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["profile", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "milestone"], name="rule_one_per_milestone")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_milestone_display()}: {self.describe()}"
+
+    def describe(self) -> str:
+        if self.unit == self.Unit.FIXED_DATE_NEXT_YEAR:
+            return f"{self.fixed_day:02d}/{self.fixed_month:02d}"
+        return (
+            f"{self.amount} {self.get_unit_display()} {self.get_direction_display()} "
+            f"{self.get_anchor_display()}"
+        )
+
+    def clean(self) -> None:
+        if self.unit == self.Unit.FIXED_DATE_NEXT_YEAR:
+            if not (self.fixed_month and self.fixed_day):
+                raise ValidationError(_("A fixed date needs a day and a month."))
+        elif self.amount < 1:
+            raise ValidationError({"amount": _("The number of days must be at least 1.")})

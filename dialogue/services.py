@@ -1,14 +1,20 @@
-"""Writes of the organisation model. The materialised unit path is maintained only here."""
+"""Writes of the core models: units (the materialised path is maintained only here) and the
+calendar exceptions."""
 
 from __future__ import annotations
+
+import uuid
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.models import AdministrativeUnit
+from dialogue import audit, signals
+from dialogue.models import AdministrativeUnit, CalendarException, CalendarRevision
 
 UNIT_CYCLE_ERROR = _("A unit cannot be placed under itself or one of its own sub-units.")
 
@@ -57,3 +63,82 @@ def unit_update(
         )
     unit.save(update_fields=fields)
     return unit
+
+
+# --- working-day calendar -----------------------------------------------------------------
+
+CALENDAR_REASON_REQUIRED = _("Say why the calendar changes (the notice or the correction).")
+CALENDAR_DAY_TAKEN = _("There is already an exception for this date; change that one instead.")
+
+
+def _calendar_changed(*, day_list: list) -> None:
+    """Bump the revision every process compares with, then tell the other apps after commit."""
+    CalendarRevision.objects.get_or_create(pk=1)
+    CalendarRevision.objects.filter(pk=1).update(
+        number=F("number") + 1, changed_at=timezone.now(), token=uuid.uuid4().hex
+    )
+    transaction.on_commit(lambda: signals.calendar_changed.send(sender=None, days=day_list))
+
+
+def _exception_fields(exception: CalendarException) -> dict:
+    return {
+        "day": exception.day.isoformat() if exception.day else None,
+        "kind": exception.kind,
+        "name": exception.name,
+        "source": exception.source,
+        "note": exception.note,
+    }
+
+
+@transaction.atomic
+def calendar_exception_save(
+    *,
+    actor,
+    reason: str,
+    day: date,
+    kind: str,
+    name: str,
+    source: str,
+    note: str = "",
+    exception: CalendarException | None = None,
+) -> CalendarException:
+    """Create (exception=None) or change a calendar exception, and record who, when and why."""
+    if not reason.strip():
+        raise ValidationError({"reason": CALENDAR_REASON_REQUIRED})
+    clash = CalendarException.objects.filter(day=day)
+    if exception is not None:
+        clash = clash.exclude(pk=exception.pk)
+    if clash.exists():
+        raise ValidationError({"day": CALENDAR_DAY_TAKEN})
+    creating = exception is None
+    before = {} if creating else _exception_fields(exception)
+    old_day = None if creating else exception.day
+    exception = exception or CalendarException()
+    exception.day, exception.kind, exception.name = day, kind, name
+    exception.source, exception.note = source, note
+    exception.save()
+    audit.record(
+        exception,
+        actor=actor,
+        action="create" if creating else "update",
+        changes=audit.diff(before, _exception_fields(exception)),
+        reason=reason,
+    )
+    _calendar_changed(day_list=[d for d in (old_day, day) if d])
+    return exception
+
+
+@transaction.atomic
+def calendar_exception_delete(*, actor, reason: str, exception: CalendarException) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": CALENDAR_REASON_REQUIRED})
+    audit.record(
+        exception,
+        actor=actor,
+        action="delete",
+        changes=audit.diff(_exception_fields(exception), {}),
+        reason=reason,
+    )
+    day = exception.day
+    exception.delete()
+    _calendar_changed(day_list=[day])

@@ -1,10 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from dialogue import access
-from dialogue.models import AdministrativeUnit, Agency
+from dialogue import access, audit, services
+from dialogue.forms import CalendarExceptionForm, DeadlineCalculatorForm, ReasonForm
+from dialogue.models import AdministrativeUnit, Agency, CalendarException
+from dialogue.workcalendar import get_calendar, month_grids
+from dialogue.workdays import FIRST_YEAR, LAST_YEAR, OutOfRange
 
 
 def _get_unit_for_user(user, pk: int) -> AdministrativeUnit:
@@ -59,3 +67,104 @@ def healthz(request):
     """Liveness for the load balancer: the process answers and the database is reachable."""
     AdministrativeUnit.objects.exists()
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _require_staff(user) -> None:
+    if not access.is_staff_member(user):
+        raise Http404
+
+
+def _require_calendar_editor(user) -> None:
+    if not access.can_edit_calendar(user):
+        raise Http404
+
+
+@login_required
+def calendar_year(request, year: int | None = None):
+    _require_staff(request.user)
+    if year is None:
+        return redirect("calendar-year", year=timezone.localdate().year)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    calendar = get_calendar()
+    exceptions = CalendarException.objects.filter(day__year=year)
+    return render(
+        request,
+        "dialogue/calendar_year.html",
+        {
+            "year": year,
+            "previous_year": year - 1 if year > FIRST_YEAR else None,
+            "next_year": year + 1 if year < LAST_YEAR else None,
+            "months": month_grids(calendar, year),
+            "days_off": [
+                d for d in calendar.year_days(year) if d.kind in ("holiday", "override_off")
+            ],
+            "working_weekend_days": [
+                d for d in calendar.year_days(year) if d.kind == "override_working"
+            ],
+            "exceptions": exceptions,
+            "can_edit": access.can_edit_calendar(request.user),
+            "history": audit.history_of_model(CalendarException)[:20],
+        },
+    )
+
+
+@login_required
+def deadline_calculator(request):
+    _require_staff(request.user)
+    form = DeadlineCalculatorForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = get_calendar().explain(
+                data["start"], data["offset"], calendar_days=data["unit"] == "calendar"
+            )
+        except OutOfRange as error:
+            form.add_error(None, str(error))
+    return render(request, "dialogue/deadline_calculator.html", {"form": form, "result": result})
+
+
+@login_required
+def calendar_exception_edit(request, pk: int | None = None):
+    _require_calendar_editor(request.user)
+    exception = get_object_or_404(CalendarException, pk=pk) if pk else None
+    form = CalendarExceptionForm(request.POST or None, instance=exception)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.calendar_exception_save(
+                actor=request.user,
+                reason=data["reason"],
+                day=data["day"],
+                kind=data["kind"],
+                name=data["name"],
+                source=data["source"],
+                note=data["note"],
+                exception=CalendarException.objects.get(pk=pk) if pk else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The calendar was updated."))
+            return redirect("calendar-year", year=saved.day.year)
+    return render(
+        request, "dialogue/calendar_exception_form.html", {"form": form, "exception": exception}
+    )
+
+
+@login_required
+@require_POST
+def calendar_exception_delete(request, pk: int):
+    _require_calendar_editor(request.user)
+    exception = get_object_or_404(CalendarException, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the exception is removed."))
+        return redirect("calendar-exception-edit", pk=pk)
+    year = exception.day.year
+    services.calendar_exception_delete(
+        actor=request.user, reason=form.cleaned_data["reason"], exception=exception
+    )
+    messages.success(request, _("The exception was removed."))
+    return redirect("calendar-year", year=year)

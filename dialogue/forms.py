@@ -1,0 +1,94 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.models import CalendarException
+from dialogue.services import CALENDAR_DAY_TAKEN
+from dialogue.workdays import FIRST_YEAR, LAST_YEAR
+
+OFFSET_ZERO = _("The number of days cannot be 0: use +N for after, -N for before.")
+YEAR_OUT_OF_RANGE = _("The calendar covers the years %(first)s to %(last)s.")
+
+
+class StyledForm:
+    """Give widgets Bootstrap classes and mark invalid fields, so templates stay plain loops."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        # Errors are known only now; mark the fields that have them.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _check_year(value):
+    if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            YEAR_OUT_OF_RANGE, params={"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return value
+
+
+class DeadlineCalculatorForm(StyledForm, forms.Form):
+    UNITS = [("working", _("working days")), ("calendar", _("days"))]
+
+    start = forms.DateField(label=_("From the date"), widget=DateInput())
+    offset = forms.IntegerField(
+        label=_("Number of days"),
+        help_text=_("+N: N days after the date; -N: N days before it."),
+        min_value=-3650,
+        max_value=3650,
+    )
+    unit = forms.ChoiceField(label=_("Counted in"), choices=UNITS, initial="working")
+
+    def clean_start(self):
+        return _check_year(self.cleaned_data["start"])
+
+    def clean_offset(self):
+        offset = self.cleaned_data["offset"]
+        if offset == 0:
+            raise forms.ValidationError(OFFSET_ZERO)
+        return offset
+
+
+class CalendarExceptionForm(StyledForm, forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with your name and the time."),
+    )
+
+    class Meta:
+        model = CalendarException
+        fields = ["day", "kind", "name", "source", "note"]
+        widgets = {"day": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"day": {"unique": CALENDAR_DAY_TAKEN}}
+
+    def clean_day(self):
+        return _check_year(self.cleaned_data["day"])
+
+
+class ReasonForm(StyledForm, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2})
+    )
