@@ -103,3 +103,8 @@ def test_load_demo_twice_changes_nothing():
     demo.load()
     assert {m._meta.label: m.objects.count() for m in apps.get_models()} == before
     assert dict(User.objects.values_list("username", "password")) == passwords
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.text
