@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from django.conf import settings
 
 from dialogue.celery import app as celery_app
@@ -32,13 +33,18 @@ def test_celery_reads_reliability_settings_from_django():
     assert celery_app.conf.timezone == "Asia/Ho_Chi_Minh"
 
 
+def redis_url() -> str:
+    """REDIS_URL, or TEST_REDIS_URL for the SQLite run whose tasks are otherwise eager."""
+    return settings.REDIS_URL or os.environ.get("TEST_REDIS_URL", "")
+
+
 def _redis_available() -> bool:
-    if not settings.REDIS_URL:
+    if not redis_url():
         return False
     import redis
 
     try:
-        return bool(redis.Redis.from_url(settings.REDIS_URL).ping())
+        return bool(redis.Redis.from_url(redis_url()).ping())
     except redis.RedisError:
         return False
 
@@ -46,6 +52,7 @@ def _redis_available() -> bool:
 @pytest.mark.redis
 def test_real_worker_consumes_from_redis():
     require_service(_redis_available(), "REDIS_URL is not set or Redis does not answer")
+    url = redis_url()
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
         [
@@ -64,20 +71,21 @@ def test_real_worker_consumes_from_redis():
             "--loglevel=WARNING",
         ],
         cwd=ROOT,
-        env={**os.environ, "REDIS_URL": settings.REDIS_URL},
+        env={**os.environ, "REDIS_URL": url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    celery_app.conf.task_always_eager = False
+    # A client of its own, so this works in the eager (SQLite) run too.
+    client = Celery("test-client", broker=url, backend=url)
     try:
         token = uuid.uuid4().hex
-        result = ping.apply_async(args=[token], queue=queue)
+        result = client.send_task(ping.name, args=[token], queue=queue)
         answer = result.get(timeout=60)
         assert answer["token"] == token
         assert answer["eager"] is False
     finally:
-        celery_app.conf.task_always_eager = True
+        client.close()
         worker.terminate()
         try:
             worker.wait(timeout=20)
