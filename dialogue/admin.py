@@ -135,16 +135,11 @@ class CalendarExceptionAdmin(admin.ModelAdmin):
     actions = None  # bulk delete would skip the record and the revision
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
+        # The form already copied its values onto obj; the stored row gives the "before".
         saved = services.calendar_exception_save(
             actor=request.user,
-            reason=data["reason"],
-            day=data["day"],
-            kind=data["kind"],
-            name=data["name"],
-            source=data["source"],
-            note=data.get("note", ""),
             exception=CalendarException.objects.get(pk=obj.pk) if change else None,
+            **form.service_fields(),
         )
         obj.pk = saved.pk
         obj._state.adding = False

@@ -87,6 +87,12 @@ class CalendarExceptionForm(StyledForm, forms.ModelForm):
     def clean_day(self):
         return _check_year(self.cleaned_data["day"])
 
+    def service_fields(self) -> dict:
+        """Keyword arguments for services.calendar_exception_save (besides actor, exception)."""
+        data = self.cleaned_data
+        fields = ["reason", "day", "kind", "name", "source", "note"]
+        return {name: data.get(name, "") for name in fields}
+
 
 class ReasonForm(StyledForm, forms.Form):
     reason = forms.CharField(

@@ -131,17 +131,12 @@ def calendar_exception_edit(request, pk: int | None = None):
     exception = get_object_or_404(CalendarException, pk=pk) if pk else None
     form = CalendarExceptionForm(request.POST or None, instance=exception)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form already copied its values onto `exception`; the stored row is the "before".
             saved = services.calendar_exception_save(
                 actor=request.user,
-                reason=data["reason"],
-                day=data["day"],
-                kind=data["kind"],
-                name=data["name"],
-                source=data["source"],
-                note=data["note"],
                 exception=CalendarException.objects.get(pk=pk) if pk else None,
+                **form.service_fields(),
             )
         except ValidationError as error:
             form.add_error(None, error)
