@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from dialogue import services
 from dialogue.models import CalendarException, ChangeRecord, Role, User
 from dialogue.workcalendar import get_calendar
 from tests.factories import UserFactory, member
@@ -181,7 +180,7 @@ def duedate(*args: str) -> subprocess.CompletedProcess:
 
 # Serialized rollback puts back the shipped profiles and exceptions the flush removes.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_duedate_command_and_a_long_lived_second_process_see_a_new_exception(world):
+def test_admin_exception_reaches_duedate_the_calculator_and_a_second_process(world, client):
     second = subprocess.Popen(
         [sys.executable, "-c", SECOND_PROCESS],
         cwd=ROOT,
@@ -199,15 +198,21 @@ def test_duedate_command_and_a_long_lived_second_process_see_a_new_exception(wor
 
         assert ask() == "2026-03-09"
         assert duedate("2026-03-02", "+5").stdout.splitlines()[0] == "2026-03-09"
-        services.calendar_exception_save(
-            actor=world.administrator,
-            reason="Thử",
-            day=date(2026, 3, 5),
-            kind="day_off",
-            name="Nghỉ thử",
-            source="TB",
+        client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+        response = client.post(
+            reverse("admin:dialogue_calendarexception_add"),
+            {
+                "day": "2026-03-05",
+                "kind": "day_off",
+                "name": "Nghỉ thử",
+                "source": "TB",
+                "note": "",
+                "reason": "Thử",
+            },
         )
+        assert response.status_code == 302
         assert ask() == "2026-03-10"
+        assert 'id="due-date">10/03/2026<' in calculate(client, "2026-03-02", 5).text
         result = duedate("02/03/2026", "+5")
         assert result.stdout.splitlines() == [
             "2026-03-10",
