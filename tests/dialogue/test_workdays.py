@@ -1,6 +1,6 @@
 """Working-day arithmetic (dialogue.workdays): legal tables, properties, brute-force oracle.
 
-No database, no Django: run with ``pytest -p no:django tests/dialogue/test_workdays.py``.
+No database and no Django models: the module under test is pure.
 """
 
 from __future__ import annotations
