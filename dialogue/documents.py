@@ -1,0 +1,158 @@
+"""Administrative documents (Nghị định 30/2020/NĐ-CP layout) rendered to PDF with WeasyPrint.
+
+Usage::
+
+    header = DocumentHeader(parent_body="UBND TỈNH HÀ NAM", issuing_body="UBND XÃ AN LÃO", ...)
+    pdf = render_pdf("documents/base.html", {**header.as_context(), "body_text": text}, draft=True)
+
+Templates extend ``documents/base.html`` and fill its blocks (``body``, ``title``, ``subtitle``,
+``recipients``, ``signature``...). All user text goes through Django autoescaping; never mark it
+``|safe``.
+
+Resources: WeasyPrint only ever sees :data:`safe_url_fetcher`, which serves files under the
+project's static directories (``settings.STATICFILES_DIRS``) through the ``doithoai-static:``
+scheme, e.g. ``doithoai-static:fonts/LiberationSerif-Regular.ttf``, and refuses everything else
+(``file:``, ``http(s):``, ``data:``, relative paths without that scheme, ``..`` escapes and
+symlinks pointing out of the static directory). A refused resource is skipped and logged by
+WeasyPrint; rendering goes on.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+STATIC_SCHEME = "doithoai-static"
+#: Base URL given to every HTML() document: relative references in it do not resolve (the scheme
+#: is not a hierarchical one for urljoin), so they reach the fetcher as relative and are refused.
+BASE_URL = f"{STATIC_SCHEME}:/"
+STYLESHEET_URL = f"{STATIC_SCHEME}:css/documents.css"
+
+DRAFT_MARK = "DỰ THẢO"
+
+
+class ResourceRefused(ValueError):
+    """A resource outside the static directories (or with another scheme) was requested."""
+
+
+def static_roots() -> list[Path]:
+    """The resolved static directories the fetcher may serve from."""
+    roots = []
+    for entry in settings.STATICFILES_DIRS:
+        # An entry may be a path or a (prefix, path) pair.
+        path = entry[1] if isinstance(entry, tuple | list) else entry
+        roots.append(Path(path).resolve())
+    return roots
+
+
+def resolve_static_url(url: str) -> Path:
+    """Map a ``doithoai-static:`` URL to a file inside a static directory, or raise."""
+    prefix = f"{STATIC_SCHEME}:"
+    if not isinstance(url, str) or not url[: len(prefix)].lower() == prefix:
+        raise ResourceRefused(f"Refused resource (scheme not allowed): {url!r}")
+    relative = unquote(url[len(prefix) :].split("?", 1)[0].split("#", 1)[0]).lstrip("/")
+    if not relative or "\x00" in relative or "\\" in relative:
+        raise ResourceRefused(f"Refused resource (bad path): {url!r}")
+    for root in static_roots():
+        # resolve() follows symlinks, so a link pointing out of the root is refused too.
+        candidate = (root / relative).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    raise ResourceRefused(f"Refused resource (not a file under the static directories): {url!r}")
+
+
+class SafeURLFetcher(URLFetcher):
+    """WeasyPrint 70 URL fetcher serving only static files; never opens a network/file URL.
+
+    WeasyPrint 70 wants a :class:`~weasyprint.urls.URLFetcher` instance (it reads
+    ``_fail_on_errors`` from it) whose ``fetch``/``__call__`` returns a
+    :class:`~weasyprint.urls.URLFetcherResponse`. Any exception is caught by WeasyPrint, which
+    logs and skips the resource.
+    """
+
+    def __init__(self):
+        super().__init__(allowed_protocols=[STATIC_SCHEME], allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        path = resolve_static_url(url)
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".ttf":
+            mime_type = "font/ttf"
+        content_type = f"{mime_type}; charset=utf-8" if mime_type == "text/css" else mime_type
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    def open(self, url, data=None, timeout=None):
+        return self.fetch(getattr(url, "full_url", url))
+
+    def __call__(self, url):
+        return self.fetch(url)
+
+
+#: The only fetcher given to WeasyPrint (stateless, so one shared instance is fine).
+safe_url_fetcher = SafeURLFetcher()
+
+
+def vietnamese_date_line(place: str, d: date) -> str:
+    """``"Hà Nam, ngày 05 tháng 02 năm 2026"`` (Nghị định 30/2020: days < 10 and months 1–2
+    take a leading zero; other months do not)."""
+    day = f"{d.day:02d}"
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"{place}, ngày {day} tháng {month} năm {d.year}"
+
+
+@dataclass
+class DocumentHeader:
+    """Context keys ``documents/base.html`` expects (see :meth:`as_context`)."""
+
+    parent_body: str  # cơ quan chủ quản, e.g. "ỦY BAN NHÂN DÂN TỈNH HÀ NAM"
+    issuing_body: str  # cơ quan ban hành, e.g. "ỦY BAN NHÂN DÂN XÃ AN LÃO"
+    number: str  # e.g. "12/QĐ-UBND"
+    place: str  # địa danh, e.g. "Hà Nam"
+    date: date
+    title: str  # tên loại văn bản, e.g. "QUYẾT ĐỊNH"
+    subtitle: str = ""  # trích yếu nội dung
+    recipients: list[str] = field(default_factory=list)  # nơi nhận
+    signer_capacity: str = ""  # "TM." / "KT." / "Q." / ""
+    signer_body: str = ""  # e.g. "ỦY BAN NHÂN DÂN"
+    signer_title: str = ""  # e.g. "PHÓ CHỦ TỊCH"
+    signer_name: str = ""
+    signer_delegation: str = ""  # optional second line, e.g. "KT. CHỦ TỊCH"
+
+    def as_context(self) -> dict:
+        context = asdict(self)
+        context["date_line"] = vietnamese_date_line(self.place, self.date)
+        return context
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML string (already escaped) to PDF with the restricted fetcher and fonts."""
+    font_config = FontConfiguration()
+    stylesheet = CSS(url=STYLESHEET_URL, url_fetcher=safe_url_fetcher, font_config=font_config)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=safe_url_fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+
+
+def render_pdf(template_name: str, context: dict, *, draft: bool) -> bytes:
+    """Render a Django template (normally extending ``documents/base.html``) to PDF bytes.
+
+    ``draft=True`` puts a "DỰ THẢO" mark on every page. ``date_line`` is derived from ``place``
+    and ``date`` when the context does not give it.
+    """
+    context = dict(context)
+    if "date_line" not in context and context.get("place") and context.get("date"):
+        context["date_line"] = vietnamese_date_line(context["place"], context["date"])
+    context["draft"] = draft
+    context["draft_mark"] = DRAFT_MARK
+    html = render_to_string(template_name, context)
+    return html_to_pdf(html)
