@@ -7,7 +7,6 @@ from typing import Protocol
 
 from dialogue.workdays import Deadline, WorkCalendar
 
-WORKING_DAYS = "working_days"
 CALENDAR_DAYS = "calendar_days"
 FIXED_DATE_NEXT_YEAR = "fixed_next_year"
 

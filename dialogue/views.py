@@ -86,7 +86,7 @@ def calendar_year(request, year: int | None = None):
         return redirect("calendar-year", year=timezone.localdate().year)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
-    calendar = get_calendar()
+    days = get_calendar().year_days(year)
     exceptions = CalendarException.objects.filter(day__year=year)
     return render(
         request,
@@ -95,13 +95,9 @@ def calendar_year(request, year: int | None = None):
             "year": year,
             "previous_year": year - 1 if year > FIRST_YEAR else None,
             "next_year": year + 1 if year < LAST_YEAR else None,
-            "months": month_grids(calendar, year),
-            "days_off": [
-                d for d in calendar.year_days(year) if d.kind in ("holiday", "override_off")
-            ],
-            "working_weekend_days": [
-                d for d in calendar.year_days(year) if d.kind == "override_working"
-            ],
+            "months": month_grids(days, year),
+            "days_off": [d for d in days if d.kind in ("holiday", "override_off")],
+            "working_weekend_days": [d for d in days if d.kind == "override_working"],
             "exceptions": exceptions,
             "can_edit": access.can_edit_calendar(request.user),
             "history": audit.history_of_model(CalendarException)[:20],

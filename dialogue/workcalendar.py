@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 from dialogue.models import CalendarException, CalendarRevision
-from dialogue.workdays import Override, WorkCalendar, build_calendar
+from dialogue.workdays import DayInfo, Override, WorkCalendar, build_calendar
 
 _lock = threading.Lock()
 _cached: tuple[str, WorkCalendar] | None = None
@@ -46,11 +46,11 @@ def get_calendar() -> WorkCalendar:
         return _cached[1]
 
 
-def month_grids(calendar: WorkCalendar, year: int) -> list[dict]:
+def month_grids(year_days: list[DayInfo], year: int) -> list[dict]:
     """Twelve months as week rows (Monday first) of DayInfo, None outside the month."""
     import calendar as stdlib_calendar
 
-    infos = {info.day: info for info in calendar.year_days(year)}
+    infos = {info.day: info for info in year_days}
     months = []
     for month in range(1, 13):
         weeks = [

@@ -113,15 +113,21 @@ def test_bundled_liberation_serif_is_embedded(plain_pdf):
     assert any("Italic" in name for name in names), names
 
 
-def test_fonts_and_stylesheet_come_through_the_safe_fetcher(monkeypatch):
-    fetched = []
+@pytest.fixture
+def fetched(monkeypatch) -> list[str]:
+    """Every URL WeasyPrint asks the safe fetcher for during the test."""
+    urls: list[str] = []
     original = documents.SafeURLFetcher.fetch
 
     def spy(self, url, headers=None):
-        fetched.append(url)
+        urls.append(url)
         return original(self, url, headers)
 
     monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
+    return urls
+
+
+def test_fonts_and_stylesheet_come_through_the_safe_fetcher(fetched):
     render()
     assert "doithoai-static:css/documents.css" in fetched
     assert "doithoai-static:fonts/LiberationSerif-Regular.ttf" in fetched
@@ -151,15 +157,7 @@ HOSTILE = (
 )
 
 
-def test_user_text_is_escaped_and_nothing_is_fetched(monkeypatch):
-    fetched = []
-    original = documents.SafeURLFetcher.fetch
-
-    def spy(self, url, headers=None):
-        fetched.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
+def test_user_text_is_escaped_and_nothing_is_fetched(fetched):
     pdf = render(HOSTILE, signer_name='<img src="file:///etc/passwd">Lê Thị Bình')
     text = "\n".join(pages_text(pdf))
     assert '<img src="file:///etc/passwd">' in text  # shown as literal text
