@@ -1,6 +1,18 @@
 from django.db import models
 
 from dialogue import access
+from dialogue.textfold import fold_query
+
+
+class SearchableQuerySet(models.QuerySet):
+    """Rows with a folded `search` column (dialogue.textfold): diacritic- and case-blind search
+    that behaves the same on SQLite and PostgreSQL."""
+
+    def search(self, text: str | None):
+        qs = self
+        for term in fold_query(text or ""):
+            qs = qs.filter(search__contains=term)
+        return qs
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):

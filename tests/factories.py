@@ -8,11 +8,16 @@ A), supervisor (the province and everything below), administrator (the province)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 
 from dialogue import services
-from dialogue.models import AdministrativeUnit, Agency, Membership, Role, User
+from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Membership, Role, User
+from petitions import services as petition_services
+from petitions.models import Field
+from sessions import services as session_services
 
 PASSWORD = "correct horse battery"
 
@@ -115,3 +120,63 @@ def build_world() -> World:
         administrator=member(UserFactory(username="administrator"), province, Role.ADMINISTRATOR),
         outsider=UserFactory(username="outsider"),
     )
+
+
+# --- plans, sessions, speakers, petitions (through the services, as in the app) ---------------
+
+HA_NAM_PROFILE = "ha-nam-2018"
+
+
+def make_plan(
+    unit: AdministrativeUnit, *, actor: User | None = None, profile: str = HA_NAM_PROFILE, **fields
+):
+    values = {
+        "issuing_body": f"ỦY BAN NHÂN DÂN {unit.name.upper()}",
+        "place": unit.name,
+        "title": f"Kế hoạch tổ chức đối thoại với Nhân dân năm 2026 ({unit.name})",
+        "year": 2026,
+        "profile": DeadlineProfile.objects.get(code=profile),
+        **fields,
+    }
+    return session_services.plan_create(actor=actor, unit=unit, tasks=[], **values)
+
+
+def make_session(plan, *, actor: User | None = None, secretaries=(), starts_at=None, **fields):
+    starts_at = starts_at or datetime(2026, 12, 15, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    values = {
+        "kind": "annual_conference",
+        "title": f"Hội nghị đối thoại — {plan.unit.name}",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=4),
+        "venue": f"Hội trường {plan.unit.name}",
+        "chair_name": "Trần Văn Chủ",
+        **fields,
+    }
+    return session_services.session_create(
+        actor=actor, plan=plan, secretaries=list(secretaries), **values
+    )
+
+
+def make_speaker(session, *, actor: User | None = None, **fields):
+    values = {
+        "full_name": "Nguyễn Văn Ả",
+        "birth_year": 1970,
+        "address": "Thôn Đông",
+        "topic": "Đất đai",
+        **fields,
+    }
+    return session_services.speaker_register(actor=actor, session=session, **values)
+
+
+def make_petition(session, *, actor: User | None = None, **fields):
+    values = {
+        "source": "mailbox",
+        "received_on": date(2026, 11, 20),
+        "petitioner_name": "Lê Thị Bé",
+        "petitioner_address": "Thôn Tây",
+        "content": "Đề nghị làm rõ việc cấp giấy chứng nhận quyền sử dụng đất.",
+        "field": Field.objects.get(code="dat-dai-gpmb"),
+        "competence": "commune",
+        **fields,
+    }
+    return petition_services.petition_create(actor=actor, session=session, **values)

@@ -1,0 +1,209 @@
+"""Petitions (ý kiến, kiến nghị) and the answers agencies prepare before the session.
+
+Writes go through petitions.services, which keeps `search` (folded text) and `is_resolved`
+(the first sort key of every list: unresolved matters first) up to date.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.models import AdministrativeUnit, Agency
+from petitions.querysets import PetitionQuerySet, PreparationQuerySet
+from sessions.models import DialogueSession
+
+
+class Field(models.Model):
+    """Lĩnh vực: the category list, edited by administrators."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Petition(models.Model):
+    class Source(models.TextChoices):
+        MAILBOX = "mailbox", _("Suggestion box")
+        FRONT = "front", _("Through the Fatherland Front and mass organisations")
+        HAMLET_MEETING = "hamlet_meeting", _("Hamlet or residential group meeting")
+        WRITTEN = "written", _("Handed in writing")
+        AT_SESSION = "at_session", _("Raised at the session")
+
+    class Competence(models.TextChoices):
+        COMMUNE = "commune", _("Commune level")
+        PROVINCE = "province", _("Province level")
+        CENTRAL = "central", _("Central level")
+        OTHER_BODY = "other_body", _("Another body")
+
+    class Scope(models.TextChoices):
+        IN_SCOPE = "in_scope", _("In scope of the dialogue")
+        COMPLAINT = "complaint", _("Complaint")
+        DENUNCIATION = "denunciation", _("Denunciation")
+        OFF_TOPIC = "off_topic", _("Off topic (answered in writing)")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PREPARING = "preparing", _("Answer being prepared")
+        PREPARED = "prepared", _("Answer prepared")
+        ROUTED_OUT = "routed_out", _("Routed to the complaint procedure")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    #: Scopes that are not dialogued: routed out with a recorded reason (Gia Nghĩa 2022).
+    ROUTED_SCOPES = frozenset({Scope.COMPLAINT, Scope.DENUNCIATION})
+    RESOLVED_STATUSES = frozenset({Status.ROUTED_OUT, Status.DUPLICATE})
+
+    session = models.ForeignKey(
+        DialogueSession,
+        verbose_name=_("dialogue session"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    # Copied from the session so scoped lists filter without a join.
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    received_on = models.DateField(_("received on"))
+    petitioner_name = models.CharField(
+        _("petitioner(s)"), max_length=300, help_text=_("One person or the first of a group.")
+    )
+    petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
+    petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    signatories = models.PositiveIntegerField(
+        _("number of signatories"), default=1, help_text=_("How many people signed it.")
+    )
+    content = models.TextField(_("content"))
+    field = models.ForeignKey(
+        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="petitions"
+    )
+    competence = models.CharField(
+        _("level of competence"), max_length=12, choices=Competence.choices
+    )
+    scope = models.CharField(
+        _("scope"), max_length=14, choices=Scope.choices, default=Scope.IN_SCOPE
+    )
+    routing_reason = models.TextField(_("reason for routing"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    times_raised = models.PositiveIntegerField(
+        _("times raised"),
+        default=1,
+        help_text=_("How many times this matter has been raised, earlier dialogues included."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    is_resolved = models.BooleanField(_("resolved"), default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search = models.TextField(editable=False, default="")
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["is_resolved", "-times_raised", "-id"]
+        indexes = [
+            # The list order (unresolved first, most raised first), per unit and per session.
+            models.Index(
+                fields=["unit", "is_resolved", "-times_raised", "-id"],
+                name="petition_unit_list_idx",
+            ),
+            models.Index(
+                fields=["session", "is_resolved", "-times_raised", "-id"],
+                name="petition_session_list_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(times_raised__gte=1), name="petition_times_raised_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signatories__gte=1), name="petition_signatories_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.content[:60]}"
+
+    @property
+    def is_routed_out(self) -> bool:
+        return self.scope in self.ROUTED_SCOPES
+
+
+class Preparation(models.Model):
+    """An agency asked to prepare the answer to a petition before the session."""
+
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("petition"),
+        on_delete=models.PROTECT,
+        related_name="preparations",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="preparations"
+    )
+    due_on = models.DateField(_("due on"))
+    due_explanation = models.CharField(_("how the date was computed"), max_length=500)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    answer = models.TextField(_("prepared answer"), blank=True)
+    answered_on = models.DateField(_("answer received on"), null=True, blank=True)
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answer recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PreparationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer preparation")
+        verbose_name_plural = _("answer preparations")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "agency"], name="preparation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.petition_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.answered_on is not None

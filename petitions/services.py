@@ -1,0 +1,224 @@
+"""Writes of petitions and of the answers agencies prepare before the session."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dialogue import audit, deadlines
+from dialogue.models import AdministrativeUnit, Agency, Milestone, User
+from dialogue.textfold import search_document
+from dialogue.workcalendar import get_calendar
+from dialogue.workdays import Deadline
+from petitions.models import Petition, Preparation
+from sessions.models import DialogueSession
+
+ROUTING_REASON_REQUIRED = _(
+    "Complaints and denunciations are not dialogued: say why and where the matter is routed "
+    "(the complaint or denunciation procedure)."
+)
+DUPLICATE_OTHER_UNIT = _("A petition can only duplicate another petition of the same unit.")
+DUPLICATE_OF_ITSELF = _("A petition cannot be a duplicate of itself.")
+AGENCY_OUT_OF_REACH = _("%(agency)s cannot be asked: choose an agency of %(unit)s or above it.")
+PREPARATION_EXISTS = _("%(agency)s has already been asked to prepare this answer.")
+PREPARATION_ROUTED_OUT = _("This petition is routed out of the dialogue: no answer is prepared.")
+ANSWER_REQUIRED = _("Enter the prepared answer.")
+SESSION_CLOSED_FOR_PETITIONS = _("Petitions of a %(status)s session are no longer collected here.")
+
+#: The session statuses in which petitions collected beforehand are still recorded.
+COLLECTING_STATUSES = frozenset({"draft", "scheduled", "in_progress", "held"})
+
+PETITION_FIELDS = (
+    "source",
+    "received_on",
+    "petitioner_name",
+    "petitioner_address",
+    "petitioner_phone",
+    "signatories",
+    "content",
+    "field",
+    "competence",
+    "scope",
+    "routing_reason",
+    "duplicate_of",
+    "times_raised",
+)
+
+
+def _search(petition: Petition) -> str:
+    return search_document(petition.petitioner_name, petition.petitioner_address, petition.content)
+
+
+def _derive_status(petition: Petition) -> None:
+    """Scope and duplicate decide the status of a petition not yet being prepared."""
+    if petition.scope in Petition.ROUTED_SCOPES:
+        petition.status = Petition.Status.ROUTED_OUT
+    elif petition.duplicate_of_id:
+        petition.status = Petition.Status.DUPLICATE
+    elif petition.status in (Petition.Status.ROUTED_OUT, Petition.Status.DUPLICATE):
+        petition.status = (
+            Petition.Status.PREPARING
+            if petition.pk and petition.preparations.exists()
+            else Petition.Status.RECEIVED
+        )
+    petition.is_resolved = petition.status in Petition.RESOLVED_STATUSES
+
+
+def _validate(petition: Petition) -> None:
+    if petition.scope in Petition.ROUTED_SCOPES and not petition.routing_reason.strip():
+        raise ValidationError({"routing_reason": ROUTING_REASON_REQUIRED})
+    original = petition.duplicate_of
+    if original is not None:
+        if petition.pk and original.pk == petition.pk:
+            raise ValidationError({"duplicate_of": DUPLICATE_OF_ITSELF})
+        if original.unit_id != petition.unit_id:
+            raise ValidationError({"duplicate_of": DUPLICATE_OTHER_UNIT})
+
+
+def _count_duplicate(old_original_id: int | None, new_original_id: int | None) -> None:
+    # A matter raised again counts on the original, which therefore rises in every list.
+    if old_original_id == new_original_id:
+        return
+    if old_original_id:
+        Petition.objects.filter(pk=old_original_id, times_raised__gt=1).update(
+            times_raised=F("times_raised") - 1
+        )
+    if new_original_id:
+        Petition.objects.filter(pk=new_original_id).update(times_raised=F("times_raised") + 1)
+
+
+@transaction.atomic
+def petition_create(*, actor: User, session: DialogueSession, **fields: Any) -> Petition:
+    if session.status not in COLLECTING_STATUSES:
+        raise ValidationError(
+            SESSION_CLOSED_FOR_PETITIONS, params={"status": session.get_status_display().lower()}
+        )
+    petition = Petition(session=session, unit_id=session.unit_id, created_by=actor, **fields)
+    _validate(petition)
+    _derive_status(petition)
+    petition.search = _search(petition)
+    petition.full_clean()
+    petition.save()
+    _count_duplicate(None, petition.duplicate_of_id)
+    audit.record(
+        petition,
+        actor=actor,
+        action="created",
+        reason=petition.routing_reason if petition.is_routed_out else "",
+    )
+    return petition
+
+
+@transaction.atomic
+def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petition:
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    before = {name: getattr(petition, name) for name in fields} | {"status": petition.status}
+    old_original = petition.duplicate_of_id
+    for name, value in fields.items():
+        setattr(petition, name, value)
+    _validate(petition)
+    _derive_status(petition)
+    petition.search = _search(petition)
+    petition.full_clean()
+    petition.save(update_fields=[*fields, "status", "is_resolved", "search", "updated_at"])
+    _count_duplicate(old_original, petition.duplicate_of_id)
+    after = {name: getattr(petition, name) for name in fields} | {"status": petition.status}
+    routed_now = petition.is_routed_out and before.get("scope") not in Petition.ROUTED_SCOPES
+    audit.record(
+        petition,
+        actor=actor,
+        action="routed_out" if routed_now else "updated",
+        changes=audit.diff(before, after),
+        reason=petition.routing_reason if routed_now else "",
+    )
+    return petition
+
+
+def agencies_for(unit: AdministrativeUnit):
+    """Agencies that may be asked about a unit's petitions: its own and those of units above."""
+    return Agency.objects.filter(
+        unit_id__in=[*unit.ancestor_ids, unit.pk], is_active=True
+    ).select_related("unit")
+
+
+def preparation_deadline(session: DialogueSession) -> Deadline:
+    """The profile's "prepared answers" date; without such a rule, the working day before."""
+    calendar = get_calendar()
+    starts_on = timezone.localdate(session.starts_at)
+    rule = session.plan.profile.rules.filter(milestone=Milestone.PREPARED_ANSWERS).first()
+    if rule is None:
+        return calendar.explain(starts_on, -1, event=deadlines.ANCHOR_EVENTS["session_start"])
+    return deadlines.compute(rule, starts_on, calendar)
+
+
+@transaction.atomic
+def preparation_assign(*, actor: User, petition: Petition, agency: Agency) -> Preparation:
+    petition = (
+        Petition.objects.select_for_update().select_related("session__plan").get(pk=petition.pk)
+    )
+    if petition.is_routed_out:
+        raise ValidationError(PREPARATION_ROUTED_OUT)
+    unit = petition.unit
+    if agency.unit_id not in (*unit.ancestor_ids, unit.pk):
+        raise ValidationError(
+            {"agency": AGENCY_OUT_OF_REACH}, params={"agency": agency, "unit": unit}
+        )
+    if petition.preparations.filter(agency=agency).exists():
+        raise ValidationError({"agency": PREPARATION_EXISTS}, params={"agency": agency})
+    deadline = preparation_deadline(petition.session)
+    preparation = Preparation.objects.create(
+        petition=petition,
+        agency=agency,
+        due_on=deadline.due,
+        due_explanation=deadline.text[:500],
+        assigned_by=actor,
+    )
+    if petition.status in (Petition.Status.RECEIVED, Petition.Status.PREPARED):
+        old = petition.status
+        petition.status = Petition.Status.PREPARING
+        petition.save(update_fields=["status", "updated_at"])
+        audit.record(petition, actor=actor, action="status", changes={"status": [old, "preparing"]})
+    audit.record(
+        petition,
+        actor=actor,
+        action="preparation_assigned",
+        changes={"agency": [None, str(agency)], "due_on": [None, deadline.due.isoformat()]},
+    )
+    return preparation
+
+
+@transaction.atomic
+def preparation_record_answer(
+    *, actor: User, preparation: Preparation, answer: str, answered_on: date
+) -> Preparation:
+    if not answer.strip():
+        raise ValidationError({"answer": ANSWER_REQUIRED})
+    preparation = Preparation.objects.select_for_update().get(pk=preparation.pk)
+    before = {"answer": preparation.answer, "answered_on": preparation.answered_on}
+    preparation.answer = answer.strip()
+    preparation.answered_on = answered_on
+    preparation.answer_recorded_by = actor
+    preparation.save(update_fields=["answer", "answered_on", "answer_recorded_by"])
+    petition = Petition.objects.select_for_update().get(pk=preparation.petition_id)
+    audit.record(
+        petition,
+        actor=actor,
+        action="answer_prepared",
+        changes=audit.diff(before, {"answer": preparation.answer, "answered_on": answered_on}),
+    )
+    if (
+        petition.status == Petition.Status.PREPARING
+        and not petition.preparations.filter(answered_on__isnull=True).exists()
+    ):
+        petition.status = Petition.Status.PREPARED
+        petition.save(update_fields=["status", "updated_at"])
+        audit.record(
+            petition, actor=actor, action="status", changes={"status": ["preparing", "prepared"]}
+        )
+    return preparation

@@ -1,0 +1,345 @@
+"""Plans, dialogue sessions and registered speakers (DESIGN §1 steps 1–3, §3).
+
+Writes go through sessions.services; the folded `search` columns are filled there
+(dialogue.textfold), so "nguyen van a" finds "Nguyễn Văn Ả" on every database.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone
+from sessions.querysets import DialogueSessionQuerySet, PlanQuerySet, SpeakerQuerySet
+
+
+class SignerCapacity(models.TextChoices):
+    """How the signer signs (Nghị định 30/2020, Điều 13)."""
+
+    NONE = "", _("in own name")
+    ON_BEHALF = "TM.", _("on behalf of the collective (TM.)")
+    DEPUTY = "KT.", _("as deputy (KT.)")
+    ACTING = "Q.", _("acting (Q.)")
+    BY_ORDER = "TL.", _("by order (TL.)")
+
+
+class Plan(models.Model):
+    """Kế hoạch: the document a unit issues to organise one or more dialogues."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("issuing unit"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    parent_body = models.CharField(
+        _("governing body"),
+        max_length=200,
+        blank=True,
+        help_text=_("First line of the header, if any (for example: UBND TỈNH HÀ NAM)."),
+    )
+    issuing_body = models.CharField(
+        _("issuing body"),
+        max_length=200,
+        help_text=_("As printed in the header, for example: ỦY BAN NHÂN DÂN TỈNH HÀ NAM."),
+    )
+    number = models.CharField(
+        _("number and symbol"), max_length=50, blank=True, help_text=_("For example: 12/KH-UBND.")
+    )
+    place = models.CharField(_("place"), max_length=100, help_text=_("For example: Hà Nam."))
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=400)
+    year = models.PositiveSmallIntegerField(_("year"))
+    legal_bases = models.TextField(_("legal bases"), blank=True, help_text=_("One per line."))
+    purpose = models.TextField(_("purpose"), blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+    topics = models.TextField(_("topics"), blank=True, help_text=_("One per line."))
+    recipients = models.TextField(_("recipients"), blank=True, help_text=_("One per line."))
+    signer_capacity = models.CharField(
+        _("signs"), max_length=4, choices=SignerCapacity.choices, blank=True
+    )
+    signer_body = models.CharField(
+        _("signing body"), max_length=200, blank=True, help_text=_("For example: ỦY BAN NHÂN DÂN.")
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
+    profile = models.ForeignKey(
+        DeadlineProfile,
+        verbose_name=_("deadline profile"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search = models.TextField(editable=False, default="")
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "-pk"]
+        indexes = [models.Index(fields=["unit", "-year", "-id"], name="plan_unit_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip() if self.number else self.title
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+class PlanTask(models.Model):
+    """One line of "Tổ chức thực hiện": an agency (or a role) and its duty."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_tasks",
+    )
+    assignee = models.CharField(
+        _("or role"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the duty is not an agency's: for example, the secretariat."),
+    )
+    duty = models.TextField(_("duty"))
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.who
+
+    @property
+    def who(self) -> str:
+        return self.agency.name if self.agency_id else self.assignee
+
+
+class DialogueSession(models.Model):
+    """Hội nghị / buổi đối thoại: one dialogue held under a plan."""
+
+    class Kind(models.TextChoices):
+        ANNUAL_CONFERENCE = "annual_conference", _("Annual commune dialogue conference")
+        CHAIRMAN = "chairman", _("People's Committee chairman's dialogue")
+        THEMATIC = "thematic", _("Thematic dialogue")
+        PARTY_SECRETARY = "party_secretary", _("Party Secretary's dialogue")
+        OTHER = "other", _("Other dialogue")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        IN_PROGRESS = "in_progress", _("In progress")
+        HELD = "held", _("Held")
+        CONCLUDED = "concluded", _("Concluded")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    # Copied from the plan: every scoped list filters on it without a join.
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="dialogue_sessions",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=400)
+    topics = models.TextField(_("topics"), blank=True, help_text=_("One per line."))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.CharField(_("venue"), max_length=300)
+    chair_name = models.CharField(_("chair"), max_length=150)
+    chair_title = models.CharField(_("chair's title"), max_length=200, blank=True)
+    co_chairs = models.TextField(_("co-chairs"), blank=True, help_text=_("One per line."))
+    secretaries = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretaries"),
+        blank=True,
+        related_name="secretary_of_sessions",
+    )
+    participants = models.TextField(_("participants"), blank=True, help_text=_("One per line."))
+    invited_count = models.PositiveIntegerField(_("invited"), null=True, blank=True)
+    expected_count = models.PositiveIntegerField(_("expected"), null=True, blank=True)
+    attending_count = models.PositiveIntegerField(_("attending"), null=True, blank=True)
+    invitation_number = models.CharField(
+        _("invitation number"), max_length=50, blank=True, help_text=_("For example: 15/GM-UBND.")
+    )
+    invitation_date = models.DateField(_("invitation date"), null=True, blank=True)
+    invitation_addressee = models.CharField(
+        _("invitation addressed to"),
+        max_length=300,
+        blank=True,
+        help_text=_("Left empty, the invitation has a line to write the name on."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("actually started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("actually ended at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search = models.TextField(editable=False, default="")
+
+    objects = DialogueSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dialogue session")
+        verbose_name_plural = _("dialogue sessions")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            models.Index(fields=["unit", "-starts_at", "-id"], name="session_unit_start_idx"),
+            models.Index(fields=["status", "-starts_at"], name="session_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")),
+                name="session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SessionMilestone(models.Model):
+    """A milestone of the session's deadline profile marked as done (invitations sent…)."""
+
+    session = models.ForeignKey(
+        DialogueSession,
+        verbose_name=_("dialogue session"),
+        on_delete=models.CASCADE,
+        related_name="milestones_done",
+    )
+    milestone = models.CharField(_("milestone"), max_length=30, choices=Milestone.choices)
+    done_on = models.DateField(_("done on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("milestone done")
+        verbose_name_plural = _("milestones done")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "milestone"], name="milestone_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_milestone_display()}: {self.done_on:%d/%m/%Y}"
+
+
+class Speaker(models.Model):
+    """Đăng ký phát biểu: a citizen registered to speak, in queue order."""
+
+    class Channel(models.TextChoices):
+        IN_ADVANCE = "in_advance", _("Registered in advance with the secretariat")
+        HAMLET = "hamlet", _("Through the hamlet or residential group")
+        FRONT = "front", _("Through the Fatherland Front or a mass organisation")
+        IN_WRITING = "in_writing", _("In writing")
+        AT_SESSION = "at_session", _("At the session")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        SPEAKING = "speaking", _("Speaking")
+        SPOKE = "spoke", _("Spoke")
+        ABSENT = "absent", _("Absent")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REFUSED = "refused", _("Refused")
+
+    session = models.ForeignKey(
+        DialogueSession,
+        verbose_name=_("dialogue session"),
+        on_delete=models.PROTECT,
+        related_name="speakers",
+    )
+    position = models.PositiveIntegerField(_("order"))
+    full_name = models.CharField(_("full name"), max_length=150)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    address = models.CharField(
+        _("address"), max_length=300, help_text=_("Hamlet, village or residential group.")
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    topic = models.CharField(_("topic"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    channel = models.CharField(
+        _("registered through"), max_length=12, choices=Channel.choices, default="in_advance"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    likely_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("likely the same person as"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # fold(full_name) + "|" + fold(address): the duplicate check is one indexed lookup.
+    identity_key = models.CharField(max_length=460, editable=False, default="")
+    search = models.TextField(editable=False, default="")
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registered speaker")
+        verbose_name_plural = _("registered speakers")
+        ordering = ["session", "position", "pk"]
+        indexes = [
+            models.Index(fields=["session", "identity_key"], name="speaker_identity_idx"),
+            models.Index(fields=["session", "position"], name="speaker_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name

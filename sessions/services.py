@@ -1,0 +1,491 @@
+"""Writes of plans, sessions and speakers. Every change is recorded (dialogue.audit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dialogue import audit
+from dialogue.models import AdministrativeUnit, Agency, Role, User
+from dialogue.textfold import fold, search_document
+from dialogue.workcalendar import get_calendar
+from sessions import timeline
+from sessions.models import DialogueSession, Plan, PlanTask, SessionMilestone, Speaker
+
+PLAN_READ_ONLY = _(
+    "This plan has been issued: it can only be changed through an amendment with a reason."
+)
+PLAN_NOT_ISSUED = _("Only an issued plan is amended; edit the draft directly.")
+PLAN_ISSUE_MISSING = _("To issue the plan, fill in: %(fields)s.")
+REASON_REQUIRED = _("Give the reason for this change.")
+SESSION_READ_ONLY = _("The session has started: its details can no longer be changed here.")
+SESSION_ENDS_BEFORE_START = _("The session cannot end before it starts.")
+SECRETARY_LIMIT = _("A session has at most two secretaries.")
+SECRETARY_NOT_MEMBER = _("%(name)s is not a secretary of %(unit)s.")
+TRANSITION_NOT_ALLOWED = _("A session cannot go from “%(from)s” to “%(to)s”.")
+SCHEDULE_MISSING = _("To schedule the session, fill in: %(fields)s.")
+SCHEDULE_DEADLINES_PASSED = _(
+    "These preparation deadlines have already passed: %(items)s. "
+    "Confirm to schedule the session anyway."
+)
+CANCEL_REASON_REQUIRED = _("Give the reason for cancelling the session.")
+MILESTONE_NOT_IN_PROFILE = _("This milestone is not part of the session's deadline profile.")
+UNDER_18 = _(
+    "Only citizens aged 18 or over may take part (born in %(year)s or earlier for a session in "
+    "%(session_year)s). Hướng dẫn của Sở Nội vụ tỉnh Điện Biên (2024): “Tất cả người dân được "
+    "mời tham dự Hội nghị trao đổi, đối thoại phải đủ từ 18 tuổi trở lên, có đủ năng lực hành vi "
+    "dân sự”."
+)
+BIRTH_YEAR_IMPLAUSIBLE = _("Enter a year of birth between 1900 and %(year)s.")
+REGISTRATION_CLOSED = _("Speakers can no longer be registered: the session is %(status)s.")
+
+#: The session workflow (STYLE: workflows are data). Guards are in `_check_transition`.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    DialogueSession.Status.DRAFT: frozenset({"scheduled", "cancelled"}),
+    DialogueSession.Status.SCHEDULED: frozenset({"draft", "in_progress", "cancelled"}),
+    DialogueSession.Status.IN_PROGRESS: frozenset({"held"}),
+    DialogueSession.Status.HELD: frozenset({"concluded"}),
+    DialogueSession.Status.CONCLUDED: frozenset({"closed"}),
+    DialogueSession.Status.CLOSED: frozenset(),
+    DialogueSession.Status.CANCELLED: frozenset(),
+}
+EDITABLE_SESSION_STATUSES = frozenset({"draft", "scheduled"})
+REGISTRATION_STATUSES = frozenset({"draft", "scheduled", "in_progress"})
+ADULT_AGE = 18
+
+PLAN_FIELDS = (
+    "parent_body",
+    "issuing_body",
+    "number",
+    "place",
+    "issued_on",
+    "title",
+    "year",
+    "legal_bases",
+    "purpose",
+    "requirements",
+    "topics",
+    "recipients",
+    "signer_capacity",
+    "signer_body",
+    "signer_title",
+    "signer_name",
+    "profile",
+)
+SESSION_FIELDS = (
+    "kind",
+    "title",
+    "topics",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "chair_name",
+    "chair_title",
+    "co_chairs",
+    "participants",
+    "invited_count",
+    "expected_count",
+    "invitation_number",
+    "invitation_date",
+    "invitation_addressee",
+)
+SPEAKER_FIELDS = (
+    "full_name",
+    "birth_year",
+    "address",
+    "organisation",
+    "phone",
+    "topic",
+    "summary",
+    "channel",
+)
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One "who does what" line of a plan, as the form hands it over."""
+
+    duty: str
+    agency: Agency | None = None
+    assignee: str = ""
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def _snapshot(obj, fields) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _tasks_text(plan: Plan) -> str:
+    return "\n".join(f"{t.who}: {t.duty}" for t in plan.tasks.select_related("agency"))
+
+
+def _replace_tasks(plan: Plan, tasks: list[TaskLine]) -> None:
+    plan.tasks.all().delete()
+    PlanTask.objects.bulk_create(
+        PlanTask(plan=plan, position=i, agency=t.agency, assignee=t.assignee, duty=t.duty)
+        for i, t in enumerate(tasks, start=1)
+    )
+
+
+def _plan_search(plan: Plan) -> str:
+    return search_document(plan.number, plan.title, plan.topics, plan.issuing_body)
+
+
+@transaction.atomic
+def plan_create(
+    *, actor: User, unit: AdministrativeUnit, tasks: list[TaskLine], **fields: Any
+) -> Plan:
+    plan = Plan(unit=unit, created_by=actor, **fields)
+    plan.search = _plan_search(plan)
+    plan.full_clean()
+    plan.save()
+    _replace_tasks(plan, tasks)
+    audit.record(plan, actor=actor, action="created")
+    return plan
+
+
+def _plan_save(plan: Plan, *, actor: User, fields: dict, tasks, action: str, reason: str = ""):
+    before = {**_snapshot(plan, PLAN_FIELDS), "tasks": _tasks_text(plan)}
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.search = _plan_search(plan)
+    plan.full_clean()
+    plan.save(update_fields=[*fields, "search", "updated_at"])
+    if tasks is not None:
+        _replace_tasks(plan, tasks)
+    after = {**_snapshot(plan, PLAN_FIELDS), "tasks": _tasks_text(plan)}
+    audit.record(plan, actor=actor, action=action, changes=audit.diff(before, after), reason=reason)
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *, actor: User, plan: Plan, tasks: list[TaskLine] | None = None, **fields: Any
+) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_issued:
+        raise ValidationError(PLAN_READ_ONLY)
+    return _plan_save(plan, actor=actor, fields=fields, tasks=tasks, action="updated")
+
+
+@transaction.atomic
+def plan_issue(*, actor: User, plan: Plan) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_issued:
+        raise ValidationError(PLAN_READ_ONLY)
+    missing = [
+        str(Plan._meta.get_field(name).verbose_name)
+        for name in ("number", "issued_on", "signer_title", "signer_name")
+        if not getattr(plan, name)
+    ]
+    if missing:
+        raise ValidationError(PLAN_ISSUE_MISSING, params={"fields": ", ".join(missing)})
+    plan.status = Plan.Status.ISSUED
+    plan.save(update_fields=["status", "updated_at"])
+    audit.record(plan, actor=actor, action="issued", changes={"status": ["draft", "issued"]})
+    return plan
+
+
+@transaction.atomic
+def plan_amend(
+    *, actor: User, plan: Plan, reason: str, tasks: list[TaskLine] | None = None, **fields: Any
+) -> Plan:
+    """Change an issued plan: allowed only with a reason, which is recorded with the diff."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.is_issued:
+        raise ValidationError(PLAN_NOT_ISSUED)
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    return _plan_save(
+        plan, actor=actor, fields=fields, tasks=tasks, action="amended", reason=reason.strip()
+    )
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def _check_secretaries(unit: AdministrativeUnit, secretaries: list[User]) -> None:
+    if len(secretaries) > 2:
+        raise ValidationError({"secretaries": SECRETARY_LIMIT})
+    allowed = set(
+        User.objects.filter(
+            memberships__unit=unit,
+            memberships__role=Role.SECRETARY,
+            pk__in=[u.pk for u in secretaries],
+        ).values_list("pk", flat=True)
+    )
+    for user in secretaries:
+        if user.pk not in allowed:
+            raise ValidationError(
+                {"secretaries": SECRETARY_NOT_MEMBER}, params={"name": user, "unit": unit}
+            )
+
+
+def _session_search(session: DialogueSession) -> str:
+    return search_document(session.title, session.topics, session.venue, session.chair_name)
+
+
+def _check_times(session: DialogueSession) -> None:
+    if session.starts_at and session.ends_at and session.ends_at < session.starts_at:
+        raise ValidationError({"ends_at": SESSION_ENDS_BEFORE_START})
+
+
+@transaction.atomic
+def session_create(
+    *, actor: User, plan: Plan, secretaries: list[User], **fields: Any
+) -> DialogueSession:
+    session = DialogueSession(plan=plan, unit=plan.unit, created_by=actor, **fields)
+    _check_times(session)
+    _check_secretaries(plan.unit, secretaries)
+    session.search = _session_search(session)
+    session.full_clean(exclude=["secretaries"])
+    session.save()
+    session.secretaries.set(secretaries)
+    audit.record(session, actor=actor, action="created")
+    return session
+
+
+def _secretary_names(session: DialogueSession) -> str:
+    return ", ".join(sorted(str(u) for u in session.secretaries.all()))
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor: User,
+    session: DialogueSession,
+    secretaries: list[User] | None = None,
+    **fields: Any,
+) -> DialogueSession:
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    if session.status not in EDITABLE_SESSION_STATUSES:
+        raise ValidationError(SESSION_READ_ONLY)
+    before = {**_snapshot(session, fields), "secretaries": _secretary_names(session)}
+    for name, value in fields.items():
+        setattr(session, name, value)
+    _check_times(session)
+    session.search = _session_search(session)
+    session.full_clean(exclude=["secretaries"])
+    session.save(update_fields=[*fields, "search", "updated_at"])
+    if secretaries is not None:
+        _check_secretaries(session.unit, secretaries)
+        session.secretaries.set(secretaries)
+    after = {**_snapshot(session, fields), "secretaries": _secretary_names(session)}
+    audit.record(session, actor=actor, action="updated", changes=audit.diff(before, after))
+    return session
+
+
+def session_timeline(session: DialogueSession, *, today: date | None = None):
+    """The session's milestones with their dates and states (see sessions.timeline)."""
+    starts_on = timezone.localdate(session.starts_at)
+    ends_on = timezone.localdate(session.ends_at)
+    done = dict(session.milestones_done.values_list("milestone", "done_on"))
+    return timeline.build(
+        rules=session.plan.profile.rules.all(),
+        anchors=timeline.anchor_dates(
+            starts_on=starts_on, ends_on=ends_on, notice_issued_on=_notice_issued_on(session)
+        ),
+        done=done,
+        today=today or timezone.localdate(),
+        calendar=get_calendar(),
+    )
+
+
+def _notice_issued_on(session: DialogueSession) -> date | None:
+    # The conclusion notice lives in `followups` (a higher app): read it through the
+    # milestone recorded when it is issued, never by importing it.
+    return (
+        session.milestones_done.filter(milestone="conclusion_notice")
+        .values_list("done_on", flat=True)
+        .first()
+    )
+
+
+class ConfirmationRequired(ValidationError):
+    """The transition is allowed, but only once the user confirms a warning."""
+
+
+def _check_transition(session: DialogueSession, to: str, *, confirm: bool, reason: str) -> None:
+    if to not in TRANSITIONS[session.status]:
+        raise ValidationError(
+            TRANSITION_NOT_ALLOWED,
+            params={
+                "from": session.get_status_display(),
+                "to": DialogueSession.Status(to).label,
+            },
+        )
+    if to == DialogueSession.Status.CANCELLED and not reason.strip():
+        raise ValidationError({"reason": CANCEL_REASON_REQUIRED})
+    if to == DialogueSession.Status.SCHEDULED:
+        missing = []
+        if not session.venue:
+            missing.append(str(DialogueSession._meta.get_field("venue").verbose_name))
+        if not session.secretaries.exists():
+            missing.append(str(DialogueSession._meta.get_field("secretaries").verbose_name))
+        if missing:
+            raise ValidationError(SCHEDULE_MISSING, params={"fields": ", ".join(missing)})
+        passed = timeline.passed_preparations(session_timeline(session))
+        if passed and not confirm:
+            raise ConfirmationRequired(
+                SCHEDULE_DEADLINES_PASSED,
+                params={
+                    "items": "; ".join(f"{i.label} ({i.due:%d/%m/%Y})" for i in passed),
+                },
+            )
+
+
+@transaction.atomic
+def session_transition(
+    *, actor: User, session: DialogueSession, to: str, confirm: bool = False, reason: str = ""
+) -> DialogueSession:
+    """Move the session along its workflow; every move is recorded with who, when and why."""
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    _check_transition(session, to, confirm=confirm, reason=reason)
+    old = session.status
+    now = timezone.now()
+    session.status = to
+    session.status_changed_at = now
+    update = ["status", "status_changed_at", "updated_at"]
+    if to == DialogueSession.Status.IN_PROGRESS and session.started_at is None:
+        session.started_at = now
+        update.append("started_at")
+    if to == DialogueSession.Status.HELD and session.ended_at is None:
+        session.ended_at = now
+        update.append("ended_at")
+    session.save(update_fields=update)
+    if to == DialogueSession.Status.SCHEDULED and confirm:
+        reason = reason or str(_("Scheduled although preparation deadlines had passed."))
+    audit.record(
+        session, actor=actor, action="status", changes={"status": [old, to]}, reason=reason
+    )
+    return session
+
+
+@transaction.atomic
+def milestone_mark_done(
+    *, actor: User, session: DialogueSession, milestone: str, done_on: date, note: str = ""
+) -> SessionMilestone:
+    if not session.plan.profile.rules.filter(milestone=milestone).exists():
+        raise ValidationError({"milestone": MILESTONE_NOT_IN_PROFILE})
+    row, _created = SessionMilestone.objects.update_or_create(
+        session=session,
+        milestone=milestone,
+        defaults={"done_on": done_on, "note": note, "recorded_by": actor},
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="milestone",
+        changes={milestone: [None, done_on.isoformat()]},
+        reason=note,
+    )
+    return row
+
+
+# --- speakers --------------------------------------------------------------------------------
+
+
+def speaker_identity_key(full_name: str, address: str) -> str:
+    """Same folded name and address: likely the same person registering twice."""
+    return f"{fold(full_name)}|{fold(address)}"[:460]
+
+
+def _check_speaker(session: DialogueSession, birth_year: int) -> None:
+    this_year = timezone.localdate().year
+    if not 1900 <= birth_year <= this_year:
+        raise ValidationError({"birth_year": BIRTH_YEAR_IMPLAUSIBLE}, params={"year": this_year})
+    session_year = timezone.localdate(session.starts_at).year
+    # The Điện Biên rule is checked by year of birth: the age reached in the session's year.
+    if session_year - birth_year < ADULT_AGE:
+        raise ValidationError(
+            {"birth_year": UNDER_18},
+            params={"year": session_year - ADULT_AGE, "session_year": session_year},
+        )
+
+
+@transaction.atomic
+def speaker_register(*, actor: User, session: DialogueSession, **fields: Any) -> Speaker:
+    """Add a speaker at the end of the queue; a likely duplicate is flagged, not refused."""
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    if session.status not in REGISTRATION_STATUSES:
+        raise ValidationError(
+            REGISTRATION_CLOSED, params={"status": session.get_status_display().lower()}
+        )
+    _check_speaker(session, fields["birth_year"])
+    speaker = Speaker(session=session, registered_by=actor, **fields)
+    speaker.identity_key = speaker_identity_key(speaker.full_name, speaker.address)
+    speaker.likely_duplicate_of = (
+        session.speakers.filter(identity_key=speaker.identity_key).order_by("pk").first()
+    )
+    last = session.speakers.aggregate(last=Max("position"))["last"] or 0
+    speaker.position = last + 1
+    speaker.search = search_document(speaker.full_name, speaker.address, speaker.topic)
+    speaker.full_clean()
+    speaker.save()
+    audit.record(speaker, actor=actor, action="registered")
+    return speaker
+
+
+@transaction.atomic
+def speaker_update(*, actor: User, speaker: Speaker, **fields: Any) -> Speaker:
+    speaker = Speaker.objects.select_for_update().select_related("session").get(pk=speaker.pk)
+    if speaker.session.status not in REGISTRATION_STATUSES:
+        raise ValidationError(
+            REGISTRATION_CLOSED, params={"status": speaker.session.get_status_display().lower()}
+        )
+    if "birth_year" in fields:
+        _check_speaker(speaker.session, fields["birth_year"])
+    before = _snapshot(speaker, fields)
+    for name, value in fields.items():
+        setattr(speaker, name, value)
+    speaker.identity_key = speaker_identity_key(speaker.full_name, speaker.address)
+    speaker.likely_duplicate_of = (
+        speaker.session.speakers.filter(identity_key=speaker.identity_key)
+        .exclude(pk=speaker.pk)
+        .order_by("pk")
+        .first()
+    )
+    speaker.search = search_document(speaker.full_name, speaker.address, speaker.topic)
+    speaker.full_clean()
+    speaker.save(update_fields=[*fields, "identity_key", "likely_duplicate_of", "search"])
+    audit.record(
+        speaker,
+        actor=actor,
+        action="updated",
+        changes=audit.diff(before, _snapshot(speaker, fields)),
+    )
+    return speaker
+
+
+@transaction.atomic
+def speaker_move(*, actor: User, speaker: Speaker, to_position: int) -> Speaker:
+    """Put `speaker` at `to_position` (1-based) in the queue and renumber the others."""
+    session = DialogueSession.objects.select_for_update().get(pk=speaker.session_id)
+    queue = list(session.speakers.order_by("position", "pk"))
+    current = next(s for s in queue if s.pk == speaker.pk)
+    queue.remove(current)
+    to_position = max(1, min(to_position, len(queue) + 1))
+    queue.insert(to_position - 1, current)
+    changed = []
+    for index, row in enumerate(queue, start=1):
+        if row.position != index:
+            row.position = index
+            changed.append(row)
+    Speaker.objects.bulk_update(changed, ["position"])
+    audit.record(
+        current,
+        actor=actor,
+        action="moved",
+        changes={"position": [speaker.position, to_position]},
+    )
+    current.refresh_from_db()
+    return current

@@ -1,0 +1,94 @@
+"""A session's timeline: every milestone of its deadline profile with its date and state.
+
+Pure apart from what the caller hands in (rules, anchor dates, milestones done, today), so the
+dates are tested against the profiles without a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from dialogue import deadlines
+from dialogue.workdays import WorkCalendar
+
+DONE = "done"
+DONE_LATE = "done_late"
+DUE = "due"
+LATE = "late"
+PENDING = "pending"  # its anchor event has not happened yet (the conclusion notice, say)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    milestone: str
+    label: str
+    rule_text: str
+    source_quote: str
+    direction: str
+    due: date | None
+    explanation: str
+    state: str
+    done_on: date | None = None
+
+    @property
+    def is_before_session(self) -> bool:
+        return self.direction == "before"
+
+
+def anchor_dates(*, starts_on: date, ends_on: date, notice_issued_on: date | None) -> dict:
+    return {
+        "session_start": starts_on,
+        "session_end": ends_on,
+        "notice_issued": notice_issued_on,
+        # The fixed date of the next year is counted from the session's year.
+        "session_year": starts_on,
+    }
+
+
+def build(
+    *,
+    rules: Iterable,
+    anchors: Mapping[str, date | None],
+    done: Mapping[str, date],
+    today: date,
+    calendar: WorkCalendar,
+) -> list[TimelineItem]:
+    """One item per rule, in date order (items without a date yet last)."""
+    items = []
+    for rule in rules:
+        anchor = anchors.get(rule.anchor)
+        done_on = done.get(rule.milestone)
+        if anchor is None:
+            due, explanation = None, ""
+        else:
+            deadline = deadlines.compute(rule, anchor, calendar)
+            due, explanation = deadline.due, deadline.text
+        items.append(
+            TimelineItem(
+                milestone=rule.milestone,
+                label=rule.get_milestone_display(),
+                rule_text=rule.describe(),
+                source_quote=rule.source_quote,
+                direction=rule.direction,
+                due=due,
+                explanation=explanation,
+                state=_state(due, done_on, today),
+                done_on=done_on,
+            )
+        )
+    return sorted(items, key=lambda i: (i.due is None, i.due or today, i.milestone))
+
+
+def _state(due: date | None, done_on: date | None, today: date) -> str:
+    if done_on is not None:
+        return DONE_LATE if due is not None and done_on > due else DONE
+    if due is None:
+        return PENDING
+    return LATE if today > due else DUE
+
+
+def passed_preparations(items: Iterable[TimelineItem]) -> list[TimelineItem]:
+    """Milestones before the session whose latest date is already behind us, not done."""
+    return [i for i in items if i.is_before_session and i.state == LATE]
