@@ -11,6 +11,10 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     items = [(_("Home"), "home")]
     if access.is_staff_member(user):
+        items += [(_("Plans"), "plan-list"), (_("Sessions"), "session-list")]
+        if access.has_role(user, access.ORGANISER, access.SECRETARY):
+            items.append((_("Speakers"), "speaker-list"))
+        items.append((_("Petitions"), "petition-list"))
         items += [
             (_("Working-day calendar"), "calendar"),
             (_("Deadline calculator"), "deadline-calculator"),
@@ -20,7 +24,11 @@ def navigation(request) -> dict:
     path = request.path
     return {
         "nav_items": [
-            {"label": label, "url": (url := reverse(name)), "active": path == url}
+            {
+                "label": label,
+                "url": (url := reverse(name)),
+                "active": path == url or (url != "/" and path.startswith(url)),
+            }
             for label, name in items
         ],
         "user_roles": sorted({m.get_role_display() for m in access.memberships_of(user)}, key=str),

@@ -325,3 +325,46 @@ class DeadlineRule(models.Model):
                 raise ValidationError(_("A fixed date needs a day and a month."))
         elif self.amount < 1:
             raise ValidationError({"amount": _("The number of days must be at least 1.")})
+
+
+class StoredDocument(models.Model):
+    """The PDF of an issued or finalised document, kept as issued and never re-rendered.
+
+    Stored in the database, not on a disk: web and worker processes on several machines share
+    only PostgreSQL and Redis (DESIGN §9). Each amendment adds a version.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    kind = models.CharField(_("kind"), max_length=20)
+    version = models.PositiveIntegerField(_("version"))
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("stored document")
+        verbose_name_plural = _("stored documents")
+        ordering = ["content_type", "object_id", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "version"],
+                name="stored_document_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} (v{self.version})"

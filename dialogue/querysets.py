@@ -30,6 +30,13 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             q |= models.Q(agencies__id__in=sorted(responder.agency_ids))
         return self.filter(q).distinct()
 
+    def where_user_is(self, user, *roles: str) -> "AdministrativeUnitQuerySet":
+        """Units in which `user` may act in one of `roles` (subtree roles reach below)."""
+        scope = access.scope_for(user, roles)
+        if scope.is_empty:
+            return self.none()
+        return self.filter(_unit_self_q(scope))
+
 
 def _unit_self_q(scope: access.Scope) -> models.Q:
     """Scope.unit_q for the unit table itself (its own id and path, not a foreign key)."""
@@ -53,6 +60,17 @@ class AgencyQuerySet(models.QuerySet):
         if responder.agency_ids:
             q |= models.Q(pk__in=sorted(responder.agency_ids))
         return self.filter(q)
+
+    def serving(self, unit) -> "AgencyQuerySet":
+        """Active agencies that answer for a unit's matters: its own and those of units above."""
+        return self.filter(unit_id__in=[*unit.ancestor_ids, unit.pk], is_active=True)
+
+    def related_to(self, unit) -> "AgencyQuerySet":
+        """Active agencies a unit's plan may give duties to: above it, in it and below it."""
+        return self.filter(
+            models.Q(unit_id__in=unit.ancestor_ids) | models.Q(unit__path__startswith=unit.path),
+            is_active=True,
+        )
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -21,6 +21,8 @@ urlpatterns = [
         views.calendar_exception_delete,
         name="calendar-exception-delete",
     ),
+    path("", include("sessions.urls")),
+    path("", include("petitions.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

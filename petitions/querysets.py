@@ -9,6 +9,7 @@ from dialogue.querysets import SearchableQuerySet
 
 READ_ROLES = access.STAFF_ROLES
 WRITE_ROLES = (access.ORGANISER,)
+PERSONAL_DATA_ROLES = (access.ORGANISER, access.SECRETARY)
 
 
 def _scoped(qs: models.QuerySet, user, roles, field: str) -> models.QuerySet:
@@ -24,6 +25,10 @@ class PetitionQuerySet(SearchableQuerySet):
 
     def editable_by(self, user) -> PetitionQuerySet:
         return _scoped(self, user, WRITE_ROLES, "unit")
+
+    def with_personal_data_for(self, user) -> PetitionQuerySet:
+        """Petitions whose petitioners' address and phone `user` may see (DESIGN §8)."""
+        return _scoped(self, user, PERSONAL_DATA_ROLES, "unit")
 
     def unresolved(self) -> PetitionQuerySet:
         return self.filter(is_resolved=False)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue import audit, deadlines
-from dialogue.models import AdministrativeUnit, Agency, Milestone, User
+from dialogue.models import Agency, Milestone, User
 from dialogue.textfold import search_document
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import Deadline
@@ -140,13 +140,6 @@ def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petiti
     return petition
 
 
-def agencies_for(unit: AdministrativeUnit):
-    """Agencies that may be asked about a unit's petitions: its own and those of units above."""
-    return Agency.objects.filter(
-        unit_id__in=[*unit.ancestor_ids, unit.pk], is_active=True
-    ).select_related("unit")
-
-
 def preparation_deadline(session: DialogueSession) -> Deadline:
     """The profile's "prepared answers" date; without such a rule, the working day before."""
     calendar = get_calendar()
@@ -165,7 +158,7 @@ def preparation_assign(*, actor: User, petition: Petition, agency: Agency) -> Pr
     if petition.is_routed_out:
         raise ValidationError(PREPARATION_ROUTED_OUT)
     unit = petition.unit
-    if agency.unit_id not in (*unit.ancestor_ids, unit.pk):
+    if not Agency.objects.serving(unit).filter(pk=agency.pk).exists():
         raise ValidationError(
             {"agency": AGENCY_OUT_OF_REACH}, params={"agency": agency, "unit": unit}
         )

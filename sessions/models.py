@@ -64,6 +64,12 @@ class Plan(models.Model):
     signer_body = models.CharField(
         _("signing body"), max_length=200, blank=True, help_text=_("For example: ỦY BAN NHÂN DÂN.")
     )
+    signer_delegation = models.CharField(
+        _("signing for"),
+        max_length=100,
+        blank=True,
+        help_text=_("Second line when a deputy signs, for example: KT. CHỦ TỊCH."),
+    )
     signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
     profile = models.ForeignKey(

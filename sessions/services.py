@@ -12,11 +12,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogue import audit
+from dialogue import audit, storage
 from dialogue.models import AdministrativeUnit, Agency, Role, User
 from dialogue.textfold import fold, search_document
 from dialogue.workcalendar import get_calendar
-from sessions import timeline
+from sessions import documents, timeline
 from sessions.models import DialogueSession, Plan, PlanTask, SessionMilestone, Speaker
 
 PLAN_READ_ONLY = _(
@@ -59,6 +59,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 EDITABLE_SESSION_STATUSES = frozenset({"draft", "scheduled"})
 REGISTRATION_STATUSES = frozenset({"draft", "scheduled", "in_progress"})
 ADULT_AGE = 18
+PLAN_DOCUMENT = "plan"
 
 PLAN_FIELDS = (
     "parent_body",
@@ -75,6 +76,7 @@ PLAN_FIELDS = (
     "recipients",
     "signer_capacity",
     "signer_body",
+    "signer_delegation",
     "signer_title",
     "signer_name",
     "profile",
@@ -192,7 +194,20 @@ def plan_issue(*, actor: User, plan: Plan) -> Plan:
     plan.status = Plan.Status.ISSUED
     plan.save(update_fields=["status", "updated_at"])
     audit.record(plan, actor=actor, action="issued", changes={"status": ["draft", "issued"]})
+    _store_plan_pdf(plan, actor=actor)
     return plan
+
+
+def _store_plan_pdf(plan: Plan, *, actor: User, reason: str = "") -> None:
+    # The issued text is kept as issued; amendments add versions, nothing is re-rendered later.
+    storage.document_store(
+        obj=plan,
+        kind=PLAN_DOCUMENT,
+        content=documents.plan_pdf(plan),
+        filename=f"ke-hoach-{plan.pk}.pdf",
+        actor=actor,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -205,9 +220,11 @@ def plan_amend(
         raise ValidationError(PLAN_NOT_ISSUED)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
-    return _plan_save(
+    plan = _plan_save(
         plan, actor=actor, fields=fields, tasks=tasks, action="amended", reason=reason.strip()
     )
+    _store_plan_pdf(plan, actor=actor, reason=reason.strip())
+    return plan
 
 
 # --- sessions --------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Keeping issued documents exactly as issued (DESIGN §6): store once, serve the stored bytes."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Max
+
+from dialogue.models import StoredDocument
+
+
+def _of(obj: models.Model, kind: str):
+    return StoredDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        kind=kind,
+    )
+
+
+def document_store(
+    *, obj: models.Model, kind: str, content: bytes, filename: str, actor=None, reason: str = ""
+) -> StoredDocument:
+    """Add the next version of `obj`'s `kind` document (call inside the issuing transaction)."""
+    last = _of(obj, kind).aggregate(last=Max("version"))["last"] or 0
+    return StoredDocument.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        kind=kind,
+        version=last + 1,
+        filename=filename,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=reason,
+    )
+
+
+def latest(obj: models.Model, kind: str) -> StoredDocument | None:
+    return _of(obj, kind).order_by("-version").first()
+
+
+def versions(obj: models.Model, kind: str):
+    """The versions without their bytes, newest first (for listing on a page)."""
+    return _of(obj, kind).order_by("-version").defer("content")

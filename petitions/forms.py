@@ -1,0 +1,99 @@
+"""Forms validate and normalise; petitions.services saves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.forms import DateInput, StyledForm
+from dialogue.models import AdministrativeUnit, Agency
+from petitions import services
+from petitions.models import Field, Petition
+from sessions.forms import ListFilterForm
+
+DUPLICATE_NOT_FOUND = _("No petition number %(number)s in this unit.")
+
+
+class PetitionForm(StyledForm, forms.ModelForm):
+    # A number, not a drop-down: a unit may have tens of thousands of petitions.
+    duplicate_of = forms.IntegerField(
+        label=_("Duplicate of petition no."),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "If the same matter was already recorded, its number; it counts as raised again."
+        ),
+    )
+
+    class Meta:
+        model = Petition
+        fields = [name for name in services.PETITION_FIELDS if name != "duplicate_of"]
+        widgets = {
+            "received_on": DateInput(),
+            "content": forms.Textarea(attrs={"rows": 5}),
+            "routing_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.fields["field"].queryset = Field.objects.filter(is_active=True)
+        if self.instance.pk and self.instance.duplicate_of_id:
+            self.initial["duplicate_of"] = self.instance.duplicate_of_id
+
+    def clean_duplicate_of(self):
+        number = self.cleaned_data.get("duplicate_of")
+        if not number:
+            return None
+        original = Petition.objects.filter(unit=self.unit, pk=number).first()
+        if original is None:
+            raise forms.ValidationError(DUPLICATE_NOT_FOUND, params={"number": number})
+        if self.instance.pk == original.pk:
+            raise forms.ValidationError(services.DUPLICATE_OF_ITSELF)
+        return original
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("scope") in Petition.ROUTED_SCOPES
+            and not (data.get("routing_reason") or "").strip()
+        ):
+            self.add_error("routing_reason", services.ROUTING_REASON_REQUIRED)
+        return data
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in services.PETITION_FIELDS}
+
+
+class PreparationForm(StyledForm, forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None)
+
+    def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.serving(unit).select_related("unit")
+
+
+class PreparationAnswerForm(StyledForm, forms.Form):
+    answer = forms.CharField(label=_("Prepared answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    answered_on = forms.DateField(label=_("Received on"), widget=DateInput())
+
+
+class PetitionFilterForm(ListFilterForm):
+    session = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All"))] + Petition.Status.choices, required=False
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=[("", _("All"))] + Petition.Scope.choices, required=False
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[("", _("All"))] + Petition.Source.choices, required=False
+    )
+    field = forms.ModelChoiceField(
+        label=_("Field"), queryset=Field.objects.filter(is_active=True), required=False
+    )
+    competence = forms.ChoiceField(
+        label=_("Level of competence"),
+        choices=[("", _("All"))] + Petition.Competence.choices,
+        required=False,
+    )

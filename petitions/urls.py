@@ -1,0 +1,20 @@
+from django.urls import path
+
+from petitions import views
+
+urlpatterns = [
+    path("petitions/", views.petition_list, name="petition-list"),
+    path(
+        "sessions/<int:session_pk>/petitions/new/",
+        views.petition_create,
+        name="petition-create",
+    ),
+    path("petitions/<int:pk>/", views.petition_detail, name="petition-detail"),
+    path("petitions/<int:pk>/edit/", views.petition_edit, name="petition-edit"),
+    path(
+        "petitions/<int:pk>/preparations/",
+        views.preparation_create,
+        name="preparation-create",
+    ),
+    path("preparations/<int:pk>/answer/", views.preparation_answer, name="preparation-answer"),
+]

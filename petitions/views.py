@@ -1,0 +1,194 @@
+"""Petitions collected before the session and the answers agencies prepare for them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dialogue import audit
+from dialogue.forms import apply_service_errors
+from dialogue.models import AdministrativeUnit
+from dialogue.pagination import keyset_page
+from petitions import services
+from petitions.forms import (
+    PetitionFilterForm,
+    PetitionForm,
+    PreparationAnswerForm,
+    PreparationForm,
+)
+from petitions.models import Petition, Preparation
+from sessions.models import DialogueSession
+
+PAGE_SIZE = 50
+#: Unresolved first, then the matters raised most often (Hà Nam 2018), newest first.
+LIST_ORDER = ("is_resolved", "-times_raised", "-id")
+
+
+def _get_petition(user, pk: int, *, write: bool = False) -> Petition:
+    petitions = Petition.objects.editable_by(user) if write else Petition.objects.visible_to(user)
+    return get_object_or_404(
+        petitions.select_related("session__plan__profile", "unit", "field", "duplicate_of"), pk=pk
+    )
+
+
+def _get_session_for_petitions(user, pk: int) -> DialogueSession:
+    return get_object_or_404(
+        DialogueSession.objects.editable_by(user).select_related("plan", "unit"), pk=pk
+    )
+
+
+def _get_preparation(user, pk: int) -> Preparation:
+    return get_object_or_404(
+        Preparation.objects.filter(petition__in=Petition.objects.editable_by(user)).select_related(
+            "petition", "agency"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def petition_list(request):
+    petitions = Petition.objects.visible_to(request.user).select_related("field", "session")
+    form = PetitionFilterForm(
+        request.GET or None, units=AdministrativeUnit.objects.visible_to(request.user)
+    )
+    session = None
+    if form.is_valid():
+        data = form.cleaned_data
+        petitions = petitions.search(data["q"])
+        if data["session"]:
+            session = get_object_or_404(
+                DialogueSession.objects.visible_to(request.user), pk=data["session"]
+            )
+            petitions = petitions.filter(session=session)
+        if data["unit"]:
+            petitions = petitions.filter(unit__path__startswith=data["unit"].path)
+        for name in ("status", "scope", "source", "field", "competence"):
+            if data[name]:
+                petitions = petitions.filter(**{name: data[name]})
+    page = keyset_page(petitions, order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    can_add = session is not None and (
+        DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
+    )
+    return render(
+        request,
+        "petitions/petition_list.html",
+        {"page": page, "filter_form": form, "session": session, "can_add": can_add},
+    )
+
+
+@login_required
+def petition_create(request, session_pk: int):
+    session = _get_session_for_petitions(request.user, session_pk)
+    form = PetitionForm(
+        request.POST or None, unit=session.unit, initial={"received_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = services.petition_create(
+                actor=request.user, session=session, **form.service_fields()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Petition no. %(number)s was recorded.") % {"number": petition.pk}
+            )
+            return redirect("petition-detail", pk=petition.pk)
+    return render(request, "petitions/petition_form.html", {"form": form, "session": session})
+
+
+@login_required
+def petition_edit(request, pk: int):
+    petition = _get_petition(request.user, pk, write=True)
+    form = PetitionForm(request.POST or None, instance=petition, unit=petition.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_update(actor=request.user, petition=petition, **form.service_fields())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The petition was saved."))
+            return redirect("petition-detail", pk=petition.pk)
+    return render(
+        request,
+        "petitions/petition_form.html",
+        {"form": form, "session": petition.session, "petition": petition},
+    )
+
+
+@login_required
+def petition_detail(request, pk: int):
+    petition = _get_petition(request.user, pk)
+    can_edit = Petition.objects.editable_by(request.user).filter(pk=petition.pk).exists()
+    return render(
+        request,
+        "petitions/petition_detail.html",
+        {
+            "petition": petition,
+            "can_edit": can_edit,
+            "personal_data": Petition.objects.with_personal_data_for(request.user)
+            .filter(pk=petition.pk)
+            .exists(),
+            "preparations": petition.preparations.select_related("agency", "agency__unit"),
+            "duplicates": petition.duplicates.all(),
+            "preparation_form": PreparationForm(unit=petition.unit)
+            if can_edit and not petition.is_routed_out
+            else None,
+            "answer_form": PreparationAnswerForm(initial={"answered_on": timezone.localdate()}),
+            "history": audit.history(petition)[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def preparation_create(request, pk: int):
+    petition = _get_petition(request.user, pk, write=True)
+    form = PreparationForm(request.POST, unit=petition.unit)
+    if form.is_valid():
+        try:
+            preparation = services.preparation_assign(
+                actor=request.user, petition=petition, agency=form.cleaned_data["agency"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(agency)s was asked to prepare the answer by %(due)s.")
+                % {"agency": preparation.agency, "due": f"{preparation.due_on:%d/%m/%Y}"},
+            )
+    else:
+        messages.error(request, _("Choose an agency."))
+    return redirect("petition-detail", pk=petition.pk)
+
+
+@login_required
+def preparation_answer(request, pk: int):
+    preparation = _get_preparation(request.user, pk)
+    form = PreparationAnswerForm(
+        request.POST or None,
+        initial={"answer": preparation.answer, "answered_on": preparation.answered_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preparation_record_answer(
+                actor=request.user, preparation=preparation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The prepared answer was recorded."))
+            return redirect("petition-detail", pk=preparation.petition_id)
+    return render(
+        request,
+        "petitions/preparation_answer.html",
+        {"form": form, "preparation": preparation, "petition": preparation.petition},
+    )

@@ -1,0 +1,232 @@
+"""The plan (Kế hoạch) and the invitation (Giấy mời) as PDFs (DESIGN §6).
+
+``plan_context`` / ``invitation_context`` turn the models into plain template data;
+``plan_pdf`` / ``invitation_pdf`` render it through :func:`dialogue.documents.render_pdf`.
+Document text is Vietnamese whatever the UI language, and times are shown in the project's time
+zone (Asia/Ho_Chi_Minh) whatever timezone is active for the request.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from dialogue.documents import DocumentHeader, render_pdf
+from sessions.models import DialogueSession, Plan
+
+PLAN_TEMPLATE = "documents/plan.html"
+INVITATION_TEMPLATE = "documents/invitation.html"
+
+ARCHIVE_LINE = "Lưu: VT."
+#: Legal-basis lines that already carry their lead-in are printed as typed.
+LEGAL_BASIS_LEAD_INS = ("căn cứ", "thực hiện")
+LEGAL_BASIS_PREFIX = "Căn cứ "
+
+#: Upper-case body names (as printed in the header) and their form inside a sentence.
+_BODY_NAMES = {
+    "ỦY BAN NHÂN DÂN": "Ủy ban nhân dân",
+    "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân",
+    "HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân",
+    "ĐẢNG ỦY": "Đảng ủy",
+    "ĐẢNG UỶ": "Đảng ủy",
+    "UBND": "UBND",
+}
+#: Unit kinds stay lower-case inside a sentence ("xã An Lão"); the place name is capitalised.
+_UNIT_KINDS = (
+    "thành phố",
+    "thị trấn",
+    "thị xã",
+    "đặc khu",
+    "phường",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "xã",
+)
+
+
+# --- text helpers ---------------------------------------------------------------------------
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a one-per-line field, stripped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _without_bullet(line: str) -> str:
+    # The templates (and the "Nơi nhận" style) add their own "- ".
+    return line.lstrip("-–•+* \t")
+
+
+def bullets(text: str) -> list[str]:
+    return [item for item in map(_without_bullet, lines(text)) if item]
+
+
+def legal_basis_lines(text: str) -> list[str]:
+    result = []
+    for line in lines(text):
+        if not line.casefold().startswith(LEGAL_BASIS_LEAD_INS):
+            line = LEGAL_BASIS_PREFIX + line
+        result.append(line)
+    return result
+
+
+def recipient_lines(text: str) -> list[str]:
+    """The "Nơi nhận" list, ending with "Lưu: VT." unless the plan already has a "Lưu" line."""
+    recipients = bullets(text)
+    if not any(line.casefold().startswith("lưu") for line in recipients):
+        recipients.append(ARCHIVE_LINE)
+    return recipients
+
+
+def body_in_sentence(name: str) -> str:
+    """A body's name as written inside a sentence: "ỦY BAN NHÂN DÂN XÃ AN LÃO" -> "Ủy ban nhân
+    dân xã An Lão".
+
+    Only an all-capitals name starting with a known body is rewritten; anything else is returned
+    as typed (the header prints it in capitals through CSS either way).
+    """
+    name = unicodedata.normalize("NFC", name.strip())
+    if name != name.upper():
+        return name
+    upper = next((b for b in _BODY_NAMES if name == b or name.startswith(b + " ")), None)
+    if upper is None:
+        return name
+    rest = name[len(upper) :].strip()
+    lowered = rest.lower()
+    for kind in _UNIT_KINDS:
+        if lowered.startswith(kind + " "):
+            rest = f"{kind} {rest[len(kind) + 1 :].title()}"
+            break
+    else:
+        rest = rest.title()
+    return f"{_BODY_NAMES[upper]} {rest}".strip()
+
+
+def time_line(starts_at: datetime, ends_at: datetime | None = None) -> str:
+    """The time in the project's zone as documents write it: "08 giờ 00 phút, ngày 15/12/2026",
+    or "từ ... đến ..." when the session ends on another day."""
+    tz = timezone.get_default_timezone()
+    start = timezone.localtime(starts_at, tz)
+    text = f"{start:%H} giờ {start:%M} phút, ngày {start:%d/%m/%Y}"
+    if ends_at is not None:
+        end = timezone.localtime(ends_at, tz)
+        if end.date() != start.date():
+            text = f"từ {text} đến {end:%H} giờ {end:%M} phút, ngày {end:%d/%m/%Y}"
+    return text
+
+
+def _today() -> date:
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def _chair(session: DialogueSession) -> str:
+    if session.chair_title:
+        return f"{session.chair_name} - {session.chair_title}"
+    return session.chair_name
+
+
+def _signer(plan: Plan) -> dict:
+    return {
+        "signer_capacity": plan.signer_capacity,
+        "signer_body": plan.signer_body,
+        "signer_delegation": plan.signer_delegation,
+        "signer_title": plan.signer_title,
+        "signer_name": plan.signer_name,
+    }
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+def plan_is_draft(plan: Plan) -> bool:
+    return not plan.is_issued
+
+
+def _session_part(session: DialogueSession) -> dict:
+    return {
+        "title": session.title,
+        "time": time_line(session.starts_at, session.ends_at),
+        "venue": session.venue,
+        "chair": _chair(session),
+        "co_chairs": bullets(session.co_chairs),
+        "participants": bullets(session.participants),
+        "topics": bullets(session.topics),
+    }
+
+
+def plan_context(plan: Plan) -> dict:
+    """Template context of ``documents/plan.html``.
+
+    Cancelled sessions are left out: the plan shows the dialogues that will take place.
+    """
+    header = DocumentHeader(
+        parent_body=plan.parent_body,
+        issuing_body=plan.issuing_body,
+        number=plan.number,
+        place=plan.place,
+        date=plan.issued_on or _today(),
+        title="KẾ HOẠCH",
+        subtitle=plan.title,
+        recipients=recipient_lines(plan.recipients),
+        **_signer(plan),
+    )
+    sessions = plan.sessions.exclude(status=DialogueSession.Status.CANCELLED).order_by(
+        "starts_at", "pk"
+    )
+    tasks = plan.tasks.select_related("agency").order_by("position", "pk")
+    return {
+        **header.as_context(),
+        "legal_bases": legal_basis_lines(plan.legal_bases),
+        "purpose": lines(plan.purpose),
+        "requirements": lines(plan.requirements),
+        "topics": bullets(plan.topics),
+        "sessions": [_session_part(session) for session in sessions],
+        "tasks": [{"who": task.who, "duty": task.duty.strip()} for task in tasks],
+    }
+
+
+def plan_pdf(plan: Plan) -> bytes:
+    return render_pdf(PLAN_TEMPLATE, plan_context(plan), draft=plan_is_draft(plan))
+
+
+# --- the invitation -------------------------------------------------------------------------
+
+
+def invitation_is_draft(session: DialogueSession) -> bool:
+    return session.status == DialogueSession.Status.DRAFT or not session.plan.is_issued
+
+
+def invitation_context(session: DialogueSession) -> dict:
+    """Template context of ``documents/invitation.html``; the signer is the plan's."""
+    plan = session.plan
+    header = DocumentHeader(
+        parent_body=plan.parent_body,
+        issuing_body=plan.issuing_body,
+        number=session.invitation_number,
+        place=plan.place,
+        date=session.invitation_date or _today(),
+        title="GIẤY MỜI",
+        subtitle="Dự hội nghị đối thoại với Nhân dân",
+        recipients=["Như trên;", ARCHIVE_LINE],
+        **_signer(plan),
+    )
+    return {
+        **header.as_context(),
+        "addressee": session.invitation_addressee.strip(),
+        "inviter": body_in_sentence(plan.issuing_body),
+        "session_title": session.title,
+        "time": time_line(session.starts_at, session.ends_at),
+        "venue": session.venue,
+        "chair": _chair(session),
+        "co_chairs": bullets(session.co_chairs),
+        "topics": bullets(session.topics) or bullets(plan.topics),
+    }
+
+
+def invitation_pdf(session: DialogueSession) -> bytes:
+    return render_pdf(
+        INVITATION_TEMPLATE, invitation_context(session), draft=invitation_is_draft(session)
+    )

@@ -1,0 +1,216 @@
+"""Forms validate and normalise; the services in sessions.services save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.forms import DateInput, StyledForm
+from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
+from sessions import services
+from sessions.models import DialogueSession, Plan, Speaker
+
+TASK_NEEDS_WHO = _("Choose an agency or name who does it.")
+TASK_NEEDS_DUTY = _("Describe the duty.")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class PlanForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["unit", *services.PLAN_FIELDS]
+        widgets = {
+            "issued_on": DateInput(),
+            **{
+                name: _textarea()
+                for name in ("legal_bases", "purpose", "requirements", "topics", "recipients")
+            },
+        }
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else AdministrativeUnit.objects
+        self.fields["profile"].queryset = DeadlineProfile.objects.filter(is_active=True)
+        if self.instance.pk:
+            # The issuing unit of an existing plan does not change: its sessions belong there.
+            del self.fields["unit"]
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in services.PLAN_FIELDS}
+
+
+class PlanAmendForm(PlanForm):
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=_textarea(2),
+        help_text=_("Recorded with your name and the time, and shown on the plan's page."),
+    )
+
+
+class TaskForm(StyledForm, forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), required=False
+    )
+    assignee = forms.CharField(label=_("or role"), max_length=200, required=False)
+    duty = forms.CharField(label=_("Duty"), widget=_textarea(2), required=False)
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        who = data.get("agency") or (data.get("assignee") or "").strip()
+        duty = (data.get("duty") or "").strip()
+        if who and not duty:
+            self.add_error("duty", TASK_NEEDS_DUTY)
+        if duty and not who:
+            self.add_error("assignee", TASK_NEEDS_WHO)
+        return data
+
+    def task_line(self) -> services.TaskLine | None:
+        data = self.cleaned_data
+        if not data or not (data.get("duty") or "").strip():
+            return None
+        return services.TaskLine(
+            duty=data["duty"].strip(),
+            agency=data.get("agency"),
+            assignee="" if data.get("agency") else data.get("assignee", "").strip(),
+        )
+
+
+TaskFormSet = forms.formset_factory(TaskForm, extra=3, can_delete=True)
+
+
+def task_lines(formset) -> list[services.TaskLine]:
+    return [
+        line
+        for form in formset.forms
+        if not form.cleaned_data.get("DELETE") and (line := form.task_line())
+    ]
+
+
+def task_initial(plan: Plan) -> list[dict]:
+    return [
+        {"agency": t.agency_id, "assignee": t.assignee, "duty": t.duty}
+        for t in plan.tasks.select_related("agency")
+    ]
+
+
+class SessionForm(StyledForm, forms.ModelForm):
+    secretaries = forms.ModelMultipleChoiceField(
+        label=_("Secretaries"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Two secretaries keep the minutes and register speakers."),
+    )
+
+    class Meta:
+        model = DialogueSession
+        fields = [*services.SESSION_FIELDS]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "invitation_date": DateInput(),
+            "topics": _textarea(),
+            "co_chairs": _textarea(2),
+            "participants": _textarea(),
+        }
+
+    def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secretaries"].queryset = (
+            User.objects.filter(memberships__unit=unit, memberships__role=Role.SECRETARY)
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.fields["secretaries"].widget.attrs["class"] = "form-check-input"
+        if self.instance.pk:
+            self.initial["secretaries"] = list(self.instance.secretaries.all())
+
+    def clean_secretaries(self):
+        chosen = self.cleaned_data["secretaries"]
+        if len(chosen) > 2:
+            raise forms.ValidationError(services.SECRETARY_LIMIT)
+        return chosen
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", services.SESSION_ENDS_BEFORE_START)
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in services.SESSION_FIELDS},
+            "secretaries": list(data["secretaries"]),
+        }
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=DialogueSession.Status.choices)
+    confirm = forms.BooleanField(required=False)
+    reason = forms.CharField(required=False, max_length=1000)
+
+
+class MilestoneForm(StyledForm, forms.Form):
+    milestone = forms.ChoiceField(label=_("Milestone"), choices=Milestone.choices)
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class SpeakerForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = [*services.SPEAKER_FIELDS]
+        widgets = {"summary": _textarea(3), "birth_year": forms.NumberInput(attrs={"min": 1900})}
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in services.SPEAKER_FIELDS}
+
+
+class SpeakerMoveForm(forms.Form):
+    position = forms.IntegerField(min_value=1)
+
+
+class ListFilterForm(StyledForm, forms.Form):
+    """Free-text search and the unit filter shared by the lists."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    unit = forms.ModelChoiceField(
+        label=_("Administrative unit"), queryset=AdministrativeUnit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class SessionFilterForm(ListFilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All"))] + DialogueSession.Status.choices,
+        required=False,
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+
+class SpeakerFilterForm(ListFilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All"))] + Speaker.Status.choices, required=False
+    )
