@@ -4,7 +4,16 @@ from dialogue import access
 from dialogue.textfold import fold_query
 
 
-class SearchableQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):
+    def scoped(self, user, roles, field: str = "unit"):
+        """Rows whose `field` (a path to an AdministrativeUnit) is in `user`'s scope for `roles`."""
+        scope = access.scope_for(user, roles)
+        if scope.is_empty:
+            return self.none()
+        return self.filter(scope.unit_q(field))
+
+
+class SearchableQuerySet(ScopedQuerySet):
     """Rows with a folded `search` column (dialogue.textfold): diacritic- and case-blind search
     that behaves the same on SQLite and PostgreSQL."""
 

@@ -121,11 +121,15 @@ def plan_create(request):
     units = AdministrativeUnit.objects.where_user_is(request.user, access.ORGANISER)
     if not units.exists():
         raise Http404
-    form = PlanForm(request.POST or None, units=units)
-    unit = units.first() if units.count() == 1 else None
-    if request.POST and form.is_valid():
-        unit = form.cleaned_data["unit"]
-    agencies = Agency.objects.related_to(unit) if unit else Agency.objects.none()
+    only_unit = units.first() if units.count() == 1 else None
+    form = PlanForm(request.POST or None, units=units, initial={"unit": only_unit})
+    # Before the unit is chosen, any agency of the user's units (the service checks nothing more:
+    # a duty may go to any agency the plan names).
+    agencies = (
+        Agency.objects.related_to(only_unit)
+        if only_unit
+        else Agency.objects.filter(unit__in=units, is_active=True)
+    )
     formset = _task_formset(agencies, request.POST or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
