@@ -12,6 +12,7 @@ from petitions.models import Field, Petition
 from sessions.forms import ListFilterForm
 
 DUPLICATE_NOT_FOUND = _("No petition number %(number)s in this unit.")
+PETITIONER_REQUIRED = _("Choose the speaker or write the petitioner's name.")
 
 
 class PetitionForm(StyledForm, forms.ModelForm):
@@ -97,3 +98,72 @@ class PetitionFilterForm(ListFilterForm):
         choices=[("", _("All"))] + Petition.Competence.choices,
         required=False,
     )
+
+
+class PetitionCaptureForm(StyledForm, forms.Form):
+    """A petition raised at the session, from the console."""
+
+    ANSWER_CHOICES = [
+        ("later", _("To be answered after the session")),
+        ("now", _("Answered at the session")),
+    ]
+
+    speaker = forms.ModelChoiceField(label=_("Speaker"), queryset=None, required=False)
+    petitioner_name = forms.CharField(
+        label=_("Petitioner(s)"),
+        max_length=300,
+        required=False,
+        help_text=_("Left empty, the speaker's name is used."),
+    )
+    entry = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.filter(is_active=True))
+    competence = forms.ChoiceField(
+        label=_("Level of competence"), choices=Petition.Competence.choices
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=Petition.Scope.choices, initial=Petition.Scope.IN_SCOPE
+    )
+    routing_reason = forms.CharField(
+        label=_("Reason for routing"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    answer = forms.ChoiceField(
+        label=_("Answer"), choices=ANSWER_CHOICES, initial="later", widget=forms.RadioSelect
+    )
+    answer_at_session = forms.CharField(
+        label=_("Answer given at the session"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    answered_by = forms.CharField(label=_("Answered by"), max_length=200, required=False)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields["speaker"].queryset = session.speakers.queue()
+        self.fields["answer"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("speaker") and not (data.get("petitioner_name") or "").strip():
+            self.add_error("petitioner_name", PETITIONER_REQUIRED)
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        entry = None
+        if data.get("entry"):
+            entry = self.session.minutes_entries.filter(uuid=data["entry"]).first()
+        return {
+            "speaker": data.get("speaker"),
+            "petitioner_name": data.get("petitioner_name") or "",
+            "minutes_entry": entry,
+            "content": data["content"],
+            "field": data["field"],
+            "competence": data["competence"],
+            "scope": data["scope"],
+            "routing_reason": data.get("routing_reason") or "",
+            "answered_now": data["answer"] == "now",
+            "answer_at_session": data.get("answer_at_session") or "",
+            "answered_by": data.get("answered_by") or "",
+        }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.models import AdministrativeUnit, Agency
 from petitions.querysets import PetitionQuerySet, PreparationQuerySet
-from sessions.models import DialogueSession
+from sessions.models import DialogueSession, MinutesEntry
 
 
 class Field(models.Model):
@@ -56,10 +56,12 @@ class Petition(models.Model):
         PREPARED = "prepared", _("Answer prepared")
         ROUTED_OUT = "routed_out", _("Routed to the complaint procedure")
         DUPLICATE = "duplicate", _("Duplicate")
+        ANSWERED_AT_SESSION = "answered_at_session", _("Answered at the session")
+        TO_ANSWER_AFTER = "to_answer_after", _("To be answered after the session")
 
     #: Scopes that are not dialogued: routed out with a recorded reason (Gia Nghĩa 2022).
     ROUTED_SCOPES = frozenset({Scope.COMPLAINT, Scope.DENUNCIATION})
-    RESOLVED_STATUSES = frozenset({Status.ROUTED_OUT, Status.DUPLICATE})
+    RESOLVED_STATUSES = frozenset({Status.ROUTED_OUT, Status.DUPLICATE, Status.ANSWERED_AT_SESSION})
 
     session = models.ForeignKey(
         DialogueSession,
@@ -109,8 +111,20 @@ class Petition(models.Model):
         help_text=_("How many times this matter has been raised, earlier dialogues included."),
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
     )
+    # Raised during a speaker's turn: the minutes entry that records it (sessions never
+    # points to petitions, DESIGN §2).
+    minutes_entry = models.ForeignKey(
+        MinutesEntry,
+        verbose_name=_("minutes entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    answer_at_session = models.TextField(_("answer given at the session"), blank=True)
+    answered_by = models.CharField(_("answered by"), max_length=200, blank=True)
     is_resolved = models.BooleanField(_("resolved"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -215,3 +215,70 @@ def preparation_record_answer(
             petition, actor=actor, action="status", changes={"status": ["preparing", "prepared"]}
         )
     return preparation
+
+
+ANSWER_AT_SESSION_REQUIRED = _("Write the answer given at the session, or choose to answer later.")
+ANSWERED_BY_REQUIRED = _("Say who answered at the session.")
+CAPTURE_NOT_RUNNING = _("Petitions are captured in the console only while the session is held.")
+
+
+@transaction.atomic
+def petition_capture(
+    *,
+    actor: User,
+    session: DialogueSession,
+    content: str,
+    field,
+    competence: str,
+    scope: str,
+    routing_reason: str = "",
+    speaker=None,
+    petitioner_name: str = "",
+    minutes_entry=None,
+    answered_now: bool = False,
+    answer_at_session: str = "",
+    answered_by: str = "",
+) -> Petition:
+    """A petition raised during the session, answered on the spot or taken away."""
+    if session.status not in ("in_progress", "held"):
+        raise ValidationError(CAPTURE_NOT_RUNNING)
+    if answered_now and scope not in Petition.ROUTED_SCOPES:
+        if not answer_at_session.strip():
+            raise ValidationError({"answer_at_session": ANSWER_AT_SESSION_REQUIRED})
+        if not answered_by.strip():
+            raise ValidationError({"answered_by": ANSWERED_BY_REQUIRED})
+    petition = Petition(
+        session=session,
+        unit_id=session.unit_id,
+        source=Petition.Source.AT_SESSION,
+        received_on=timezone.localdate(),
+        petitioner_name=petitioner_name.strip() or (speaker.full_name if speaker else ""),
+        petitioner_address=speaker.address if speaker else "",
+        content=content,
+        field=field,
+        competence=competence,
+        scope=scope,
+        routing_reason=routing_reason,
+        minutes_entry=minutes_entry,
+        created_by=actor,
+    )
+    _validate(petition)
+    _derive_status(petition)
+    if petition.status == Petition.Status.RECEIVED:
+        if answered_now:
+            petition.status = Petition.Status.ANSWERED_AT_SESSION
+            petition.answer_at_session = answer_at_session.strip()
+            petition.answered_by = answered_by.strip()
+        else:
+            petition.status = Petition.Status.TO_ANSWER_AFTER
+    petition.is_resolved = petition.status in Petition.RESOLVED_STATUSES
+    petition.search = _search(petition)
+    petition.full_clean()
+    petition.save()
+    audit.record(
+        petition,
+        actor=actor,
+        action="captured",
+        reason=petition.routing_reason if petition.is_routed_out else "",
+    )
+    return petition

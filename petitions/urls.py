@@ -16,5 +16,10 @@ urlpatterns = [
         views.preparation_create,
         name="preparation-create",
     ),
+    path(
+        "sessions/<int:session_pk>/console/petitions/",
+        views.petition_capture,
+        name="petition-capture",
+    ),
     path("preparations/<int:pk>/answer/", views.preparation_answer, name="preparation-answer"),
 ]

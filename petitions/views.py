@@ -16,6 +16,7 @@ from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page
 from petitions import services
 from petitions.forms import (
+    PetitionCaptureForm,
     PetitionFilterForm,
     PetitionForm,
     PreparationAnswerForm,
@@ -191,4 +192,34 @@ def preparation_answer(request, pk: int):
         request,
         "petitions/preparation_answer.html",
         {"form": form, "preparation": preparation, "petition": preparation.petition},
+    )
+
+
+@login_required
+def petition_capture(request, session_pk: int):
+    """The console's petition form (an HTMX fragment): capture, answer now or later."""
+    session = get_object_or_404(
+        DialogueSession.objects.console_for(request.user).select_related("unit"), pk=session_pk
+    )
+    initial = {"speaker": request.GET.get("speaker"), "entry": request.GET.get("entry")}
+    form = PetitionCaptureForm(request.POST or None, session=session, initial=initial)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.petition_capture(
+                actor=request.user, session=session, **form.service_fields()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            form = PetitionCaptureForm(session=session)
+    return render(
+        request,
+        "petitions/_capture.html",
+        {
+            "form": form,
+            "session": session,
+            "saved": saved,
+            "captured": session.petitions.filter(source="at_session").order_by("-pk")[:20],
+        },
     )

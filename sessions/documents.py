@@ -1,7 +1,8 @@
-"""The plan (Kế hoạch) and the invitation (Giấy mời) as PDFs (DESIGN §6).
+"""The plan (Kế hoạch), the invitation (Giấy mời) and the minutes (Biên bản) as PDFs (DESIGN §6).
 
-``plan_context`` / ``invitation_context`` turn the models into plain template data;
-``plan_pdf`` / ``invitation_pdf`` render it through :func:`dialogue.documents.render_pdf`.
+``plan_context`` / ``invitation_context`` / ``minutes_context`` turn the models into plain
+template data; ``plan_pdf`` / ``invitation_pdf`` / ``minutes_pdf`` render it through
+:func:`dialogue.documents.render_pdf`.
 Document text is Vietnamese whatever the UI language, and times are shown in the project's time
 zone (Asia/Ho_Chi_Minh) whatever timezone is active for the request.
 """
@@ -11,13 +12,14 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dialogue.documents import DocumentHeader, render_pdf
-from sessions.models import DialogueSession, Plan
+from sessions.models import DialogueSession, Minutes, MinutesEntry, Plan
 
 PLAN_TEMPLATE = "documents/plan.html"
 INVITATION_TEMPLATE = "documents/invitation.html"
+MINUTES_TEMPLATE = "documents/minutes.html"
 
 ARCHIVE_LINE = "Lưu: VT."
 #: Legal-basis lines that already carry their lead-in are printed as typed.
@@ -229,4 +231,137 @@ def invitation_context(session: DialogueSession) -> dict:
 def invitation_pdf(session: DialogueSession) -> bytes:
     return render_pdf(
         INVITATION_TEMPLATE, invitation_context(session), draft=invitation_is_draft(session)
+    )
+
+
+# --- the minutes ----------------------------------------------------------------------------
+
+#: "Ông (Bà)": the minutes do not record a speaker's sex.
+PERSON_PREFIX = "Ông (Bà)"
+#: Six non-breaking spaces: the number is written by hand when the minutes are registered.
+_NUMBER_BLANK = "\u00a0" * 6
+
+#: Document text is Vietnamese whatever the UI language, so the labels are written here.
+ENTRY_KIND_LABELS = {
+    MinutesEntry.Kind.OPENING: "Khai mạc",
+    MinutesEntry.Kind.DELEGATES: "Giới thiệu đại biểu",
+    MinutesEntry.Kind.REPORT: "Báo cáo",
+    MinutesEntry.Kind.SPEECH: "Ý kiến phát biểu",
+    MinutesEntry.Kind.ANSWER: "Trả lời",
+    MinutesEntry.Kind.CONCLUSION: "Kết luận",
+    MinutesEntry.Kind.NOTE: "Ghi chú",
+}
+#: Petition statuses by value (sessions never imports petitions, DESIGN §2).
+PETITION_OUTCOMES = {
+    "answered_at_session": "Đã trả lời tại hội nghị",
+    "to_answer_after": "Tiếp thu, sẽ trả lời bằng văn bản sau hội nghị",
+    "routed_out": "Chuyển xử lý theo thủ tục khiếu nại, tố cáo",
+    "duplicate": "Trùng với ý kiến, kiến nghị đã nêu",
+}
+
+
+def minutes_is_draft(minutes: Minutes | None) -> bool:
+    return minutes is None or not minutes.is_final
+
+
+def person_line(name: str, address: str = "") -> str:
+    """ "Ông (Bà) Nguyễn Văn Ả (Thôn Đông)", as the minutes name a citizen."""
+    name, address = name.strip(), address.strip()
+    return f"{PERSON_PREFIX} {name} ({address})" if address else f"{PERSON_PREFIX} {name}"
+
+
+def minutes_number(plan: Plan) -> str:
+    """ "      /BB-UBND" after the plan's "12/KH-UBND"; empty when the plan has no such number."""
+    symbol = plan.number.rpartition("/")[2]
+    if "-" not in symbol:
+        return ""
+    return f"{_NUMBER_BLANK}/BB-{symbol.partition('-')[2]}"
+
+
+def _end_line(start: datetime, end: datetime) -> str:
+    tz = timezone.get_default_timezone()
+    local_end = timezone.localtime(end, tz)
+    if local_end.date() != timezone.localtime(start, tz).date():
+        return time_line(end)
+    return f"{local_end:%H} giờ {local_end:%M} phút cùng ngày"
+
+
+def _entry_part(entry: MinutesEntry) -> dict:
+    label = ENTRY_KIND_LABELS.get(entry.kind)
+    if label is None:
+        with translation.override("vi"):
+            label = str(entry.get_kind_display())
+    speaker = entry.speaker
+    return {
+        "label": label,
+        "speaker": person_line(speaker.full_name, speaker.address) if speaker else "",
+        "text": entry.text.strip(),
+    }
+
+
+def _petition_part(petition) -> dict:
+    answered = petition.status == "answered_at_session"
+    outcome = "" if answered else PETITION_OUTCOMES.get(petition.status)
+    if outcome is None:
+        with translation.override("vi"):
+            outcome = str(petition.get_status_display())
+    answer = petition.answer_at_session.strip()
+    return {
+        "content": petition.content.strip(),
+        "petitioner": person_line(petition.petitioner_name, petition.petitioner_address),
+        "field": petition.field.name,
+        "answer": answer or (PETITION_OUTCOMES["answered_at_session"] if answered else ""),
+        "answered_by": petition.answered_by.strip(),
+        "outcome": outcome,
+    }
+
+
+def minutes_context(session: DialogueSession, *, minutes: Minutes | None = None) -> dict:
+    """Template context of ``documents/minutes.html``.
+
+    ``minutes`` is used as given (a finalising call passes one whose ``finalised_at`` is set but
+    not yet saved); without it the signing chair is the session's. Times are the actual ones
+    when recorded, else the planned ones; the document is dated on the session's day.
+    """
+    plan = session.plan
+    start = session.started_at or session.starts_at
+    end = session.ended_at or session.ends_at
+    header = DocumentHeader(
+        parent_body=plan.parent_body,
+        issuing_body=plan.issuing_body,
+        number=minutes_number(plan),
+        place=plan.place,
+        date=timezone.localdate(start, timezone.get_default_timezone()),
+        title="BIÊN BẢN",
+        subtitle=session.title,
+    )
+    entries = session.minutes_entries.select_related("speaker").order_by("seq")
+    # The reverse relation only: sessions never imports petitions (DESIGN §2).
+    petitions = session.petitions.select_related("field").order_by("pk")
+    secretaries = [str(user) for user in session.secretaries.order_by("pk")]
+    return {
+        **header.as_context(),
+        "organiser": body_in_sentence(plan.issuing_body),
+        "session_title": session.title,
+        "start": time_line(start),
+        "end": _end_line(start, end),
+        "venue": session.venue,
+        "chair": _chair(session),
+        "co_chairs": bullets(session.co_chairs),
+        "secretaries": secretaries,
+        "participants": bullets(session.participants),
+        "invited_count": session.invited_count,
+        "attending_count": session.attending_count,
+        "entries": [_entry_part(entry) for entry in entries],
+        "petitions": [_petition_part(petition) for petition in petitions],
+        "signing_chair": (minutes.chair_name.strip() if minutes else "") or session.chair_name,
+    }
+
+
+def minutes_pdf(session: DialogueSession, *, minutes: Minutes | None = None) -> bytes:
+    """The Biên bản; "DỰ THẢO" unless ``minutes`` is given and final."""
+    return render_pdf(
+        MINUTES_TEMPLATE,
+        minutes_context(session, minutes=minutes),
+        draft=minutes_is_draft(minutes),
     )

@@ -214,3 +214,16 @@ class SpeakerFilterForm(ListFilterForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All"))] + Speaker.Status.choices, required=False
     )
+
+
+class AttendanceForm(StyledForm, forms.Form):
+    invited_count = forms.IntegerField(label=_("Invited"), min_value=0, required=False)
+    attending_count = forms.IntegerField(label=_("Attending"), min_value=0)
+
+
+class FinalizeForm(StyledForm, forms.Form):
+    chair_name = forms.CharField(
+        label=_("Chair who signs"),
+        max_length=150,
+        help_text=_("Once finalised, the minutes are frozen as a PDF and no longer change."),
+    )

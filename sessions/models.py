@@ -207,6 +207,10 @@ class DialogueSession(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # Bumped by every change the live console shows: the ETag of its polls (sessions.console).
+    console_revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # The projector page is opened without logging in, by this unguessable token.
+    display_token = models.CharField(max_length=43, blank=True, default="", editable=False)
     started_at = models.DateTimeField(_("actually started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("actually ended at"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -315,6 +319,9 @@ class Speaker(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    allotted_seconds = models.PositiveIntegerField(_("allotted time (seconds)"), default=300)
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     likely_duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("likely the same person as"),
@@ -349,3 +356,96 @@ class Speaker(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class MinutesEntry(models.Model):
+    """One entry of the live minutes. The client makes the UUID (a retried save is the same
+    entry) and sends the version it edited (a stale one is refused, never overwritten)."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        DELEGATES = "delegates", _("Delegates")
+        REPORT = "report", _("Report")
+        SPEECH = "speech", _("Speech")
+        ANSWER = "answer", _("Answer")
+        CONCLUSION = "conclusion", _("Conclusion")
+        NOTE = "note", _("Note")
+
+    session = models.ForeignKey(
+        DialogueSession,
+        verbose_name=_("dialogue session"),
+        on_delete=models.PROTECT,
+        related_name="minutes_entries",
+    )
+    uuid = models.UUIDField(unique=True)
+    seq = models.PositiveIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    speaker = models.ForeignKey(
+        Speaker,
+        verbose_name=_("speaker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="minutes_entries",
+    )
+    text = models.TextField(_("text"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    typed_at = models.DateTimeField(_("typed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("minutes entry")
+        verbose_name_plural = _("minutes entries")
+        ordering = ["session", "seq"]
+        constraints = [models.UniqueConstraint(fields=["session", "seq"], name="minutes_entry_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.get_kind_display()}"
+
+
+class Minutes(models.Model):
+    """Biên bản: the finalisation state of a session's minutes (entries are MinutesEntry)."""
+
+    session = models.OneToOneField(
+        DialogueSession,
+        verbose_name=_("dialogue session"),
+        on_delete=models.PROTECT,
+        related_name="minutes",
+    )
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    chair_name = models.CharField(_("chair who signs"), max_length=150, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None

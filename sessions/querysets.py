@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import models
+
 from dialogue import access
 from dialogue.querysets import SearchableQuerySet
 
@@ -26,6 +28,12 @@ class DialogueSessionQuerySet(SearchableQuerySet):
 
     def editable_by(self, user) -> DialogueSessionQuerySet:
         return self.scoped(user, WRITE_ROLES, "unit")
+
+    def console_for(self, user) -> DialogueSessionQuerySet:
+        """Sessions whose live console `user` may use: its organisers and its own secretaries."""
+        organised = self.scoped(user, WRITE_ROLES, "unit").values("pk")
+        kept = self.scoped(user, (access.SECRETARY,), "unit").filter(secretaries=user).values("pk")
+        return self.filter(models.Q(pk__in=organised) | models.Q(pk__in=kept))
 
     def with_speakers_for(self, user) -> DialogueSessionQuerySet:
         """Sessions whose speaker register `user` may see and keep."""

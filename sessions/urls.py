@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import views
+from sessions import console_views, views
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
@@ -25,4 +25,37 @@ urlpatterns = [
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/<int:pk>/edit/", views.speaker_edit, name="speaker-edit"),
     path("speakers/<int:pk>/move/", views.speaker_move, name="speaker-move"),
+]
+
+urlpatterns += [
+    path("sessions/<int:pk>/console/", console_views.console_page, name="session-console"),
+    path("sessions/<int:pk>/console/state/", console_views.console_state, name="console-state"),
+    path(
+        "sessions/<int:pk>/console/entries/",
+        console_views.console_entry_save,
+        name="console-entry-save",
+    ),
+    path("sessions/<int:pk>/console/start/", console_views.console_start, name="console-start"),
+    path("sessions/<int:pk>/console/next/", console_views.console_call_next, name="console-next"),
+    path(
+        "sessions/<int:pk>/console/speakers/",
+        console_views.console_speaker_register,
+        name="console-speaker-register",
+    ),
+    path(
+        "sessions/<int:pk>/console/speakers/<int:speaker_pk>/status/",
+        console_views.console_speaker_status,
+        name="console-speaker-status",
+    ),
+    path("sessions/<int:pk>/console/end/", console_views.console_end, name="console-end"),
+    path("sessions/<int:pk>/minutes/", console_views.minutes_page, name="session-minutes"),
+    path("sessions/<int:pk>/minutes/pdf/", console_views.minutes_pdf, name="minutes-pdf"),
+    path(
+        "sessions/<int:pk>/minutes/finalize/",
+        console_views.minutes_finalize,
+        name="minutes-finalize",
+    ),
+    path("sessions/<int:pk>/minutes/reopen/", console_views.minutes_reopen, name="minutes-reopen"),
+    path("display/<str:token>/", console_views.display_page, name="session-display"),
+    path("display/<str:token>/state/", console_views.display_state, name="display-state"),
 ]

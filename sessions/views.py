@@ -321,6 +321,9 @@ def session_detail(request, pk: int, *, confirm_form=None, status=200):
             ],
             "secretaries": session.secretaries.all(),
             "can_edit": can_edit,
+            "can_use_console": DialogueSession.objects.console_for(request.user)
+            .filter(pk=session.pk)
+            .exists(),
             "can_see_speakers": DialogueSession.objects.with_speakers_for(request.user)
             .filter(pk=session.pk)
             .exists(),

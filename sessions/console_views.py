@@ -1,0 +1,438 @@
+"""The live console, the projector display and the minutes pages (DESIGN §5–6).
+
+The console's data travels as JSON and the browser renders it (static/js/console.js), so a poll
+that finds nothing new costs one query and a 304, and entries typed offline are never clobbered by
+a refresh. Writes are POSTs with CSRF, like every other page.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from dialogue import audit
+from sessions import console, documents, minutes, services
+from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
+from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
+
+BAD_REQUEST = gettext_lazy("The request could not be read. Reload the page.")
+DISPLAY_NOBODY = gettext_lazy("Waiting for the next speaker")
+#: The console script's words, translated here and handed over as JSON.
+CONSOLE_TEXT = {
+    "unsaved": gettext_lazy("not saved"),
+    "online": gettext_lazy("Connected"),
+    "offline": gettext_lazy(
+        "Offline: entries are kept in this browser and sent when the connection returns"
+    ),
+    "edit": gettext_lazy("Edit"),
+    "save": gettext_lazy("Save"),
+    "cancel": gettext_lazy("Cancel"),
+    "petition": gettext_lazy("Petition"),
+    "spoke": gettext_lazy("Spoke"),
+    "absent": gettext_lazy("Absent"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "refuse": gettext_lazy("Refuse"),
+    "requeue": gettext_lazy("Queue again"),
+    "call": gettext_lazy("Call"),
+    "refuse_reason": gettext_lazy("Reason for refusing (drunk, disruptive, threatening…):"),
+    "nobody": gettext_lazy("Nobody is speaking."),
+    "conflict_saved": gettext_lazy("Saved version"),
+    "conflict_yours": gettext_lazy("Your version (merge both here, then save)"),
+    "failed": gettext_lazy("not saved:"),
+    "logged_out": gettext_lazy(
+        "Your login has expired: log in again in another tab; your entries are kept here."
+    ),
+    "over_time": gettext_lazy("over time"),
+}
+
+
+def _get_console_session(user, pk: int) -> DialogueSession:
+    return get_object_or_404(
+        DialogueSession.objects.console_for(user).select_related("plan", "unit"), pk=pk
+    )
+
+
+def _not_modified(request, tag: str) -> bool:
+    return tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+
+
+def _json_error(error: ValidationError, status: int = 400) -> JsonResponse:
+    if hasattr(error, "error_dict"):
+        errors = {field: [str(m) for m in e.messages] for field, e in error.error_dict.items()}
+    else:
+        errors = {"__all__": [str(m) for m in error.messages]}
+    final = getattr(error, "code", None) == "final" or any(
+        getattr(e, "code", None) == "final" for e in getattr(error, "error_list", [])
+    )
+    return JsonResponse({"errors": errors, "final": final}, status=status)
+
+
+def _entry_json(entry: MinutesEntry) -> dict:
+    return {
+        "uuid": str(entry.uuid),
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "kind_label": entry.get_kind_display(),
+        "text": entry.text,
+        "version": entry.version,
+        "speaker": entry.speaker_id,
+        "speaker_name": entry.speaker.full_name if entry.speaker_id else "",
+        "by": str(entry.updated_by or entry.created_by or ""),
+        "at": timezone.localtime(entry.created_at).strftime("%H:%M"),
+    }
+
+
+def _speaker_json(speaker: Speaker, *, public: bool = False) -> dict:
+    data = {
+        "id": speaker.pk,
+        "position": speaker.position,
+        "name": speaker.full_name,
+        "address": speaker.address,
+        "status": speaker.status,
+        "status_label": speaker.get_status_display(),
+        "called_at": speaker.called_at.isoformat() if speaker.called_at else None,
+        "allotted_seconds": speaker.allotted_seconds,
+    }
+    if not public:
+        data |= {"topic": speaker.topic, "reason": speaker.status_reason}
+    return data
+
+
+def _state(session: DialogueSession) -> dict:
+    final = Minutes.objects.filter(session=session, finalised_at__isnull=False).exists()
+    return {
+        "revision": session.console_revision,
+        "now": timezone.now().isoformat(),
+        "status": session.status,
+        "status_label": session.get_status_display(),
+        "final": final,
+        "entries": [
+            _entry_json(e)
+            for e in session.minutes_entries.select_related("speaker", "created_by", "updated_by")
+        ],
+        "speakers": [_speaker_json(s) for s in session.speakers.queue()],
+    }
+
+
+@login_required
+def console_page(request, pk: int):
+    session = _get_console_session(request.user, pk)
+    return render(
+        request,
+        "sessions/console.html",
+        {
+            "session": session,
+            "kinds": MinutesEntry.Kind.choices,
+            "speaker_form": SpeakerForm(),
+            "attendance_form": AttendanceForm(initial={"invited_count": session.invited_count}),
+            "can_start": session.status == DialogueSession.Status.SCHEDULED,
+            "console_text": {key: str(text) for key, text in CONSOLE_TEXT.items()},
+            "display_url": request.build_absolute_uri(
+                f"/display/{console.display_token(session)}/"
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def console_state(request, pk: int):
+    """The console's data as JSON; an unchanged console answers 304 after one query."""
+    row = (
+        DialogueSession.objects.console_for(request.user)
+        .filter(pk=pk)
+        .values_list("console_revision", flat=True)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    tag = console.etag(pk, row, "console")
+    if _not_modified(request, tag):
+        response = HttpResponseNotModified()
+    else:
+        session = _get_console_session(request.user, pk)
+        response = JsonResponse(_state(session))
+    response["ETag"] = tag
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+def _body(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        raise ValidationError(BAD_REQUEST) from None
+    if not isinstance(data, dict):
+        raise ValidationError(BAD_REQUEST)
+    return data
+
+
+@login_required
+@require_POST
+def console_entry_save(request, pk: int):
+    session = _get_console_session(request.user, pk)
+    try:
+        data = _body(request)
+        try:
+            entry_uuid = uuid.UUID(str(data.get("uuid")))
+            base_version = data.get("base_version")
+            base_version = int(base_version) if base_version is not None else None
+            speaker_id = data.get("speaker") or None
+            speaker = session.speakers.filter(pk=int(speaker_id)).first() if speaker_id else None
+        except (ValueError, TypeError):
+            raise ValidationError(BAD_REQUEST) from None
+        kind = str(data.get("kind") or MinutesEntry.Kind.NOTE)
+        if kind not in MinutesEntry.Kind.values:
+            kind = MinutesEntry.Kind.NOTE
+        typed_at = parse_datetime(str(data.get("typed_at") or "")) if data.get("typed_at") else None
+        entry, created = console.entry_save(
+            actor=request.user,
+            session=session,
+            uuid=entry_uuid,
+            kind=kind,
+            text=str(data.get("text") or ""),
+            speaker=speaker,
+            base_version=base_version,
+            typed_at=typed_at,
+        )
+    except console.EntryConflict as conflict:
+        return JsonResponse(
+            {
+                "conflict": True,
+                "current": _entry_json(conflict.current),
+                "attempted_text": conflict.attempted_text,
+                "message": _(
+                    "Someone else changed this entry while you were editing it. Both texts are "
+                    "shown: merge them and save again."
+                ),
+            },
+            status=409,
+        )
+    except ValidationError as error:
+        return _json_error(error)
+    return JsonResponse({"entry": _entry_json(entry)}, status=201 if created else 200)
+
+
+@login_required
+@require_POST
+def console_start(request, pk: int):
+    session = _get_console_session(request.user, pk)
+    try:
+        services.session_transition(actor=request.user, session=session, to="in_progress")
+        console.bump(session.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The session has started."))
+    return redirect("session-console", pk=session.pk)
+
+
+@login_required
+@require_POST
+def console_call_next(request, pk: int):
+    session = _get_console_session(request.user, pk)
+    try:
+        speaker = console.speaker_call_next(actor=request.user, session=session)
+    except ValidationError as error:
+        return _json_error(error)
+    return JsonResponse({"speaker": _speaker_json(speaker)})
+
+
+@login_required
+@require_POST
+def console_speaker_status(request, pk: int, speaker_pk: int):
+    session = _get_console_session(request.user, pk)
+    speaker = get_object_or_404(session.speakers, pk=speaker_pk)
+    try:
+        data = _body(request)
+        to = str(data.get("to") or "")
+        if to not in Speaker.Status.values:
+            raise ValidationError(BAD_REQUEST)
+        speaker = console.speaker_set_status(
+            actor=request.user, speaker=speaker, to=to, reason=str(data.get("reason") or "")
+        )
+    except ValidationError as error:
+        return _json_error(error)
+    return JsonResponse({"speaker": _speaker_json(speaker)})
+
+
+@login_required
+@require_POST
+def console_speaker_register(request, pk: int):
+    """Registration on the spot: the same rules as before the session (18+, duplicates)."""
+    session = _get_console_session(request.user, pk)
+    form = SpeakerForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    fields = form.service_fields() | {"channel": Speaker.Channel.AT_SESSION}
+    try:
+        speaker = services.speaker_register(actor=request.user, session=session, **fields)
+        console.bump(session.pk)
+    except ValidationError as error:
+        return _json_error(error)
+    return JsonResponse({"speaker": _speaker_json(speaker)}, status=201)
+
+
+@login_required
+@require_POST
+def console_end(request, pk: int):
+    session = _get_console_session(request.user, pk)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            console.session_end(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("session-console", pk=session.pk)
+        messages.success(request, _("The session has ended; the minutes can now be finalised."))
+        return redirect("session-minutes", pk=session.pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return redirect("session-console", pk=session.pk)
+
+
+# --- the projector ---------------------------------------------------------------------------
+
+
+def _display_session(token: str) -> DialogueSession:
+    if len(token) < 20:
+        raise Http404
+    return get_object_or_404(DialogueSession, display_token=token)
+
+
+def display_page(request, token: str):
+    session = _display_session(token)
+    return render(
+        request,
+        "sessions/display.html",
+        {"session": session, "token": token, "display_text": {"nobody": str(DISPLAY_NOBODY)}},
+    )
+
+
+@require_GET
+def display_state(request, token: str):
+    """The hall's screen: names and hamlets only (no year of birth, phone or topic)."""
+    row = (
+        DialogueSession.objects.filter(display_token=token)
+        .values_list("pk", "console_revision")
+        .first()
+        if len(token) >= 20
+        else None
+    )
+    if row is None:
+        raise Http404
+    tag = console.etag(row[0], row[1], "display")
+    if _not_modified(request, tag):
+        response = HttpResponseNotModified()
+    else:
+        session = DialogueSession.objects.get(pk=row[0])
+        speakers = list(session.speakers.queue().filter(status__in=["waiting", "speaking"]))
+        response = JsonResponse(
+            {
+                "now": timezone.now().isoformat(),
+                "title": session.title,
+                "current": next(
+                    (_speaker_json(s, public=True) for s in speakers if s.status == "speaking"),
+                    None,
+                ),
+                "next": [_speaker_json(s, public=True) for s in speakers if s.status == "waiting"][
+                    :5
+                ],
+            }
+        )
+    response["ETag"] = tag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- the minutes -----------------------------------------------------------------------------
+
+
+@login_required
+def minutes_page(request, pk: int):
+    session = get_object_or_404(
+        DialogueSession.objects.with_speakers_for(request.user).select_related("plan", "unit"),
+        pk=pk,
+    )
+    record = Minutes.objects.filter(session=session).select_related("finalised_by").first()
+    can_write = DialogueSession.objects.console_for(request.user).filter(pk=session.pk).exists()
+    return render(
+        request,
+        "sessions/minutes.html",
+        {
+            "session": session,
+            "minutes": record,
+            "entries": session.minutes_entries.select_related("speaker"),
+            "petitions": session.petitions.select_related("field").order_by("pk"),
+            "secretaries": session.secretaries.all(),
+            "can_write": can_write,
+            "can_reopen": record is not None
+            and record.is_final
+            and DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists(),
+            "finalize_form": FinalizeForm(initial={"chair_name": session.chair_name}),
+            "history": audit.history(record)[:20] if record else [],
+        },
+    )
+
+
+@login_required
+def minutes_pdf(request, pk: int):
+    session = get_object_or_404(DialogueSession.objects.with_speakers_for(request.user), pk=pk)
+    record = Minutes.objects.filter(session=session).first()
+    stored = minutes.stored_pdf(record) if record else None
+    if stored is not None:
+        content, filename = bytes(stored.content), stored.filename
+    else:
+        content, filename = documents.minutes_pdf(session, minutes=record), f"du-thao-bb-{pk}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def minutes_finalize(request, pk: int):
+    session = _get_console_session(request.user, pk)
+    form = FinalizeForm(request.POST)
+    if form.is_valid():
+        try:
+            minutes.minutes_finalize(
+                actor=request.user, session=session, chair_name=form.cleaned_data["chair_name"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The minutes were finalised."))
+    else:
+        messages.error(request, str(console.CHAIR_REQUIRED))
+    return redirect("session-minutes", pk=session.pk)
+
+
+@login_required
+@require_POST
+def minutes_reopen(request, pk: int):
+    session = get_object_or_404(DialogueSession.objects.editable_by(request.user), pk=pk)
+    try:
+        minutes.minutes_reopen(
+            actor=request.user, session=session, reason=request.POST.get("reason", "")
+        )
+    except (ValidationError, Minutes.DoesNotExist) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("The minutes were reopened; the reason is recorded."))
+    return redirect("session-minutes", pk=session.pk)

@@ -1,0 +1,70 @@
+"""Finalising the minutes (Biên bản): freeze them as a stored PDF with its SHA-256; reopening
+needs an organiser and a reason, and is recorded."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dialogue import audit, storage
+from dialogue.models import User
+from sessions import console, documents
+from sessions.models import DialogueSession, Minutes
+
+MINUTES_DOCUMENT = "minutes"
+
+
+@transaction.atomic
+def minutes_finalize(*, actor: User, session: DialogueSession, chair_name: str) -> Minutes:
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    console.check_writable(session)
+    if not chair_name.strip():
+        raise ValidationError({"chair_name": console.CHAIR_REQUIRED})
+    minutes = console.minutes_of(session)
+    minutes.chair_name = chair_name.strip()
+    minutes.finalised_at = timezone.now()
+    minutes.finalised_by = actor
+    content = documents.minutes_pdf(session, minutes=minutes)
+    stored = storage.document_store(
+        obj=minutes,
+        kind=MINUTES_DOCUMENT,
+        content=content,
+        filename=f"bien-ban-{session.pk}.pdf",
+        actor=actor,
+    )
+    minutes.sha256 = stored.sha256
+    minutes.save(update_fields=["chair_name", "finalised_at", "finalised_by", "sha256"])
+    audit.record(
+        minutes, actor=actor, action="finalised", changes={"sha256": [None, stored.sha256]}
+    )
+    console.bump(session.pk)
+    return minutes
+
+
+@transaction.atomic
+def minutes_reopen(*, actor: User, session: DialogueSession, reason: str) -> Minutes:
+    """Unfreeze the minutes. The stored PDF stays (as the record of what was signed)."""
+    minutes = Minutes.objects.select_for_update().get(session=session)
+    if not minutes.is_final:
+        raise ValidationError(console.NOT_FINAL)
+    if not reason.strip():
+        raise ValidationError({"reason": console.REOPEN_REASON_REQUIRED})
+    before = {"finalised_at": minutes.finalised_at, "sha256": minutes.sha256}
+    minutes.finalised_at = None
+    minutes.finalised_by = None
+    minutes.sha256 = ""
+    minutes.save(update_fields=["finalised_at", "finalised_by", "sha256"])
+    audit.record(
+        minutes,
+        actor=actor,
+        action="reopened",
+        changes=audit.diff(before, {"finalised_at": None, "sha256": ""}),
+        reason=reason.strip(),
+    )
+    console.bump(session.pk)
+    return minutes
+
+
+def stored_pdf(minutes: Minutes):
+    return storage.latest(minutes, MINUTES_DOCUMENT) if minutes.is_final else None

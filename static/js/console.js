@@ -1,0 +1,421 @@
+/* The live session console (DESIGN §5).
+ *
+ * - Every entry typed goes first into localStorage ("pending"), shown as not saved, then is
+ *   sent in order with its UUID until the server answers; a retried send never duplicates it
+ *   (the server keys entries by UUID). Reloading the page keeps and resends pending entries.
+ * - Edits carry the version they started from; a 409 shows both texts to merge.
+ * - The page polls the console state with If-None-Match; an unchanged console answers 304.
+ * - User text is only ever put in the page with textContent (never innerHTML).
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("console");
+  if (!root) return;
+  var T = JSON.parse(document.getElementById("console-text").textContent);
+  var data = root.dataset;
+  var KEY = "doithoai:pending:" + data.session;
+  var POLL_MS = 2000;
+  var RETRY_MS = 3000;
+
+  var state = null; // last state from the server
+  var etag = null;
+  var clockOffset = 0; // server time minus browser time, for the timer
+  var flushing = false;
+  var retryTimer = null;
+  var editing = new Map(); // uuid -> {kind, speaker, text, base_version, conflict}
+  var nodes = new Map(); // uuid -> {sig, el} for entries not being edited
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  function uuid4() {
+    // crypto.randomUUID needs a secure context; a commune hall's LAN is often plain http.
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); });
+    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") +
+      "-" + h.slice(8, 10).join("") + "-" + h.slice(10, 16).join("");
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "className") node.className = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  function loadPending() {
+    try {
+      var list = JSON.parse(localStorage.getItem(KEY) || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function savePending(list) {
+    localStorage.setItem(KEY, JSON.stringify(list));
+  }
+
+  function setConnection(ok, message) {
+    var badge = document.getElementById("connection");
+    badge.textContent = message || (ok ? T.online : T.offline);
+    badge.className = "badge " + (ok ? "text-bg-success" : "text-bg-warning");
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": data.csrf},
+      body: JSON.stringify(body || {}),
+    });
+  }
+
+  function isJson(response) {
+    return (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+  }
+
+  // --- saving: pending entries, in order -------------------------------------------------
+
+  function queueSave(item) {
+    var list = loadPending();
+    list.push(item);
+    savePending(list);
+    render();
+    flush();
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) return;
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, RETRY_MS);
+  }
+
+  function flush() {
+    if (flushing) return;
+    var list = loadPending().filter(function (i) { return !i.error; });
+    if (!list.length) return;
+    flushing = true;
+    var item = list[0];
+    post(data.saveUrl, item).then(function (response) {
+      if (response.redirected || !isJson(response)) {
+        setConnection(false, T.logged_out);
+        throw new Error("not json");
+      }
+      return response.json().then(function (body) {
+        var rest = loadPending();
+        if (response.status === 200 || response.status === 201) {
+          rest = rest.filter(function (i) { return i.key !== item.key; });
+          savePending(rest);
+          mergeEntry(body.entry);
+          setConnection(true);
+        } else if (response.status === 409) {
+          rest = rest.filter(function (i) { return i.key !== item.key; });
+          savePending(rest);
+          editing.set(item.uuid, {
+            kind: body.current.kind, speaker: body.current.speaker, text: body.attempted_text,
+            base_version: body.current.version, conflict: body.current, message: body.message,
+          });
+          mergeEntry(body.current);
+        } else if (response.status >= 400 && response.status < 500) {
+          // Refused for good (finalised minutes, bad data): keep the text, show why.
+          var errors = body.errors || {};
+          var text = Object.keys(errors).map(function (k) { return errors[k].join(" "); }).join(" ");
+          rest.forEach(function (i) { if (i.key === item.key) i.error = text || String(response.status); });
+          savePending(rest);
+        } else {
+          throw new Error("server " + response.status);
+        }
+      });
+    }).then(function () {
+      flushing = false;
+      render();
+      flush();
+    }, function () {
+      flushing = false;
+      if (navigator.onLine === false) setConnection(false);
+      render();
+      scheduleRetry();
+    });
+  }
+
+  function mergeEntry(entry) {
+    if (!state || !entry) return;
+    var found = false;
+    state.entries = state.entries.map(function (e) {
+      if (e.uuid === entry.uuid) { found = true; return entry; }
+      return e;
+    });
+    if (!found) state.entries.push(entry);
+    state.entries.sort(function (a, b) { return a.seq - b.seq; });
+  }
+
+  // --- polling ---------------------------------------------------------------------------
+
+  function poll() {
+    var headers = {};
+    if (etag) headers["If-None-Match"] = etag;
+    var sent = Date.now();
+    return fetch(data.stateUrl, {credentials: "same-origin", cache: "no-store", headers: headers})
+      .then(function (response) {
+        if (response.status === 304) { setConnection(true); return; }
+        if (!response.ok || response.redirected || !isJson(response)) throw new Error("state");
+        etag = response.headers.get("ETag");
+        return response.json().then(function (body) {
+          state = body;
+          // The server's clock at the middle of the round trip: a slow answer skews less.
+          clockOffset = new Date(body.now).getTime() - (sent + Date.now()) / 2;
+          setConnection(true);
+          render();
+        });
+      })
+      .catch(function () { setConnection(false); });
+  }
+
+  // --- rendering -------------------------------------------------------------------------
+
+  function speakerName(id) {
+    if (!state || !id) return "";
+    var s = state.speakers.find(function (x) { return String(x.id) === String(id); });
+    return s ? s.name : "";
+  }
+
+  function kindLabel(kind) {
+    var option = document.querySelector('#entry-kind option[value="' + kind + '"]');
+    return option ? option.textContent : kind;
+  }
+
+  function entryNode(entry, pending) {
+    var sig = JSON.stringify([entry, pending && pending.error, !!pending]);
+    var cached = nodes.get(entry.uuid);
+    if (cached && cached.sig === sig) return cached.el;
+    var head = el("div", {className: "small text-muted"}, [
+      el("span", {text: (entry.seq ? entry.seq + ". " : "") + kindLabel(entry.kind)}),
+      entry.speaker ? el("span", {text: " · " + (entry.speaker_name || speakerName(entry.speaker))}) : null,
+      entry.by ? el("span", {text: " · " + entry.by + (entry.at ? " " + entry.at : "")}) : null,
+    ]);
+    var body = el("p", {className: "mb-1 entry-text", text: pending ? pending.text : entry.text});
+    var li = el("li", {className: "entry mb-2 p-2 border rounded", "data-uuid": entry.uuid}, [head, body]);
+    if (pending) {
+      li.classList.add("entry-pending");
+      head.appendChild(el("span", {className: "badge text-bg-warning ms-2 unsaved", text: T.unsaved}));
+      if (pending.error) li.appendChild(el("div", {className: "text-danger small", text: T.failed + " " + pending.error}));
+    } else if (state && !state.final) {
+      var edit = el("button", {type: "button", className: "btn btn-sm btn-link p-0 me-3 entry-edit", text: T.edit});
+      edit.addEventListener("click", function () {
+        editing.set(entry.uuid, {kind: entry.kind, speaker: entry.speaker, text: entry.text, base_version: entry.version});
+        render();
+      });
+      var petition = el("button", {type: "button", className: "btn btn-sm btn-link p-0 entry-petition", text: T.petition});
+      petition.addEventListener("click", function () {
+        var url = data.captureUrl + "?entry=" + encodeURIComponent(entry.uuid) +
+          (entry.speaker ? "&speaker=" + encodeURIComponent(entry.speaker) : "");
+        if (window.htmx) window.htmx.ajax("GET", url, {target: "#capture", swap: "innerHTML"});
+      });
+      li.appendChild(el("div", {}, [edit, petition]));
+    }
+    nodes.set(entry.uuid, {sig: sig, el: li});
+    return li;
+  }
+
+  function editorNode(uuid) {
+    var cached = nodes.get(uuid);
+    if (cached && cached.sig === "editor") return cached.el;
+    var edit = editing.get(uuid);
+    var area = el("textarea", {className: "form-control mb-2 entry-editor", rows: "4"});
+    area.value = edit.text;
+    area.addEventListener("input", function () { edit.text = area.value; });
+    var save = el("button", {type: "button", className: "btn btn-sm btn-primary me-2 entry-save", text: T.save});
+    var cancel = el("button", {type: "button", className: "btn btn-sm btn-outline-secondary", text: T.cancel});
+    var children = [];
+    if (edit.conflict) {
+      children.push(el("div", {className: "alert alert-warning small mb-2 conflict", role: "alert", text: edit.message}));
+      children.push(el("div", {className: "small text-muted", text: T.conflict_saved + " (" + edit.conflict.by + ")"}));
+      children.push(el("blockquote", {className: "border-start ps-2 conflict-saved", text: edit.conflict.text}));
+      children.push(el("div", {className: "small text-muted", text: T.conflict_yours}));
+    }
+    children.push(area, save, cancel);
+    var li = el("li", {className: "entry mb-2 p-2 border rounded border-primary", "data-uuid": uuid}, children);
+    save.addEventListener("click", function () {
+      editing.delete(uuid);
+      nodes.delete(uuid);
+      queueSave({key: uuid4(), uuid: uuid, kind: edit.kind, speaker: edit.speaker, text: area.value,
+        base_version: edit.base_version, typed_at: new Date().toISOString()});
+    });
+    cancel.addEventListener("click", function () { editing.delete(uuid); nodes.delete(uuid); render(); });
+    nodes.set(uuid, {sig: "editor", el: li});
+    return li;
+  }
+
+  function renderEntries() {
+    var list = document.getElementById("entries");
+    var pending = loadPending();
+    var wanted = [];
+    var seen = new Set();
+    (state ? state.entries : []).forEach(function (entry) {
+      seen.add(entry.uuid);
+      if (editing.has(entry.uuid)) { wanted.push(editorNode(entry.uuid)); return; }
+      var edit = pending.filter(function (p) { return p.uuid === entry.uuid; }).pop();
+      wanted.push(entryNode(entry, edit));
+    });
+    pending.forEach(function (p) {
+      if (seen.has(p.uuid)) return;
+      seen.add(p.uuid);
+      wanted.push(entryNode({uuid: p.uuid, kind: p.kind, speaker: p.speaker, text: p.text}, p));
+    });
+    // Move only what moved, so an open editor keeps its focus and cursor.
+    wanted.forEach(function (node, i) {
+      if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+    });
+    while (list.children.length > wanted.length) list.removeChild(list.lastChild);
+  }
+
+  function statusButton(speaker, to, label, css) {
+    var b = el("button", {type: "button", className: "btn btn-sm " + css, text: label, "data-to": to});
+    b.addEventListener("click", function () {
+      var reason = "";
+      if (to === "refused") {
+        reason = window.prompt(T.refuse_reason) || "";
+        if (!reason.trim()) return;
+      }
+      post(data.statusUrl.replace("/0/", "/" + speaker.id + "/"), {to: to, reason: reason})
+        .then(function () { return poll(); });
+    });
+    return b;
+  }
+
+  function renderQueue() {
+    var queue = document.getElementById("queue");
+    var select = document.getElementById("entry-speaker");
+    var chosen = select.value;
+    queue.replaceChildren();
+    var current = null;
+    state.speakers.forEach(function (s) {
+      if (s.status === "speaking") current = s;
+      var buttons = el("div", {className: "d-flex flex-wrap gap-1 mt-1"});
+      if (s.status === "waiting") {
+        buttons.appendChild(statusButton(s, "speaking", T.call, "btn-outline-primary"));
+        buttons.appendChild(statusButton(s, "absent", T.absent, "btn-outline-secondary"));
+        buttons.appendChild(statusButton(s, "withdrawn", T.withdrawn, "btn-outline-secondary"));
+        buttons.appendChild(statusButton(s, "refused", T.refuse, "btn-outline-danger"));
+      } else if (s.status === "speaking") {
+        buttons.appendChild(statusButton(s, "spoke", T.spoke, "btn-outline-success"));
+        buttons.appendChild(statusButton(s, "refused", T.refuse, "btn-outline-danger"));
+      } else if (s.status !== "refused") {
+        buttons.appendChild(statusButton(s, "waiting", T.requeue, "btn-outline-secondary"));
+      }
+      queue.appendChild(el("li", {className: "mb-2 speaker speaker-" + s.status, "data-id": String(s.id)}, [
+        el("div", {}, [
+          el("strong", {text: s.position + ". " + s.name}),
+          el("span", {className: "small text-muted", text: " · " + s.address}),
+        ]),
+        el("div", {className: "small", text: s.status_label + (s.reason ? " — " + s.reason : "") + (s.topic ? " · " + s.topic : "")}),
+        buttons,
+      ]));
+    });
+    // The speaker list of the entry form follows the queue; the current speaker is the default.
+    var previous = select.dataset.current;
+    select.replaceChildren(el("option", {value: "", text: "—"}));
+    state.speakers.forEach(function (s) {
+      select.appendChild(el("option", {value: String(s.id), text: s.position + ". " + s.name}));
+    });
+    var now = current ? String(current.id) : "";
+    select.value = (chosen && chosen !== previous) ? chosen : now;
+    select.dataset.current = now;
+    var box = document.getElementById("current-speaker");
+    box.dataset.calledAt = current ? current.called_at : "";
+    box.dataset.allotted = current ? current.allotted_seconds : "";
+    box.dataset.name = current ? current.name : "";
+    tick();
+  }
+
+  function tick() {
+    var box = document.getElementById("current-speaker");
+    if (!box.dataset.calledAt) {
+      box.replaceChildren(el("span", {className: "text-muted", text: T.nobody}));
+      return;
+    }
+    var elapsed = Math.max(0, Math.floor((Date.now() + clockOffset - new Date(box.dataset.calledAt).getTime()) / 1000));
+    var allotted = parseInt(box.dataset.allotted, 10) || 0;
+    var mm = String(Math.floor(elapsed / 60)).padStart(2, "0");
+    var ss = String(elapsed % 60).padStart(2, "0");
+    var over = allotted && elapsed > allotted;
+    box.replaceChildren(
+      el("div", {className: "fw-semibold", text: box.dataset.name}),
+      el("div", {className: "timer display-6" + (over ? " text-danger" : ""), id: "timer",
+        text: mm + ":" + ss + " / " + String(Math.floor(allotted / 60)).padStart(2, "0") + ":" +
+          String(allotted % 60).padStart(2, "0") + (over ? " · " + T.over_time : "")})
+    );
+  }
+
+  function render() {
+    if (state) {
+      document.getElementById("final-notice").classList.toggle("d-none", !state.final);
+      document.getElementById("entry-add").disabled = !!state.final;
+      document.getElementById("console-status").textContent = state.status_label;
+      renderQueue();
+    }
+    renderEntries();
+  }
+
+  // --- wiring ----------------------------------------------------------------------------
+
+  document.getElementById("entry-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = document.getElementById("entry-text");
+    if (!text.value.trim()) { text.focus(); return; }
+    var speaker = document.getElementById("entry-speaker").value;
+    queueSave({
+      key: uuid4(), uuid: uuid4(), kind: document.getElementById("entry-kind").value,
+      speaker: speaker ? parseInt(speaker, 10) : null, text: text.value,
+      base_version: null, typed_at: new Date().toISOString(),
+    });
+    text.value = "";
+    text.focus();
+  });
+
+  document.getElementById("call-next").addEventListener("click", function () {
+    post(data.nextUrl).then(function (response) {
+      if (!response.ok && isJson(response)) {
+        return response.json().then(function (body) {
+          var errors = body.errors || {};
+          window.alert(Object.keys(errors).map(function (k) { return errors[k].join(" "); }).join(" "));
+        });
+      }
+    }).then(poll);
+  });
+
+  document.getElementById("register-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var out = document.getElementById("register-errors");
+    out.textContent = "";
+    fetch(data.registerUrl, {
+      method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": data.csrf},
+      body: new FormData(form),
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (response.ok) { form.reset(); return poll(); }
+        var errors = body.errors || {};
+        out.textContent = Object.keys(errors).map(function (k) {
+          return errors[k].map(function (e) { return e.message || e; }).join(" ");
+        }).join(" ");
+      });
+    }).catch(function () { out.textContent = T.offline; });
+  });
+
+  window.addEventListener("online", function () { setConnection(true); flush(); poll(); });
+  window.addEventListener("offline", function () { setConnection(false); });
+
+  render();
+  poll().then(flush);
+  setInterval(poll, POLL_MS);
+  setInterval(flush, RETRY_MS * 2);
+  setInterval(tick, 1000);
+})();
