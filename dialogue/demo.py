@@ -172,8 +172,10 @@ USERS = [
         "Thư ký hội nghị",
         [
             ("ha-nam", Role.SECRETARY, None),
+            ("gia-nghia", Role.SECRETARY, None),
             ("thanh-nua", Role.SECRETARY, None),
             ("hoa-son", Role.SECRETARY, None),
+            ("an-binh", Role.SECRETARY, None),
         ],
     ),
     (
@@ -242,7 +244,7 @@ def logins() -> list[tuple[str, str, str]]:
     """(username, password, what they do) for the README and `make run`."""
     described = {
         "tochuc": "người tổ chức (organiser): Hà Nam, Gia Nghĩa, Thanh Nưa, Hòa Sơn, An Bình",
-        "thuky": "thư ký (secretary): Hà Nam, Thanh Nưa, Hòa Sơn",
+        "thuky": "thư ký (secretary): Hà Nam, Gia Nghĩa, Thanh Nưa, Hòa Sơn, An Bình",
         "thuky2": "thư ký thứ hai (second secretary): Thanh Nưa, Hòa Sơn",
         "coquan": "cơ quan được giao (agency responder): Sở Tài nguyên và Môi trường Hà Nam",
         "giamsat": "giám sát (supervisor): tỉnh Điện Biên và tỉnh Hà Nam, cả cấp dưới",

@@ -23,6 +23,7 @@ PENDING = "pending"  # its anchor event has not happened yet (the conclusion not
 @dataclass(frozen=True)
 class TimelineItem:
     milestone: str
+    anchor: str
     label: str
     rule_text: str
     source_quote: str
@@ -34,7 +35,8 @@ class TimelineItem:
 
     @property
     def is_before_session(self) -> bool:
-        return self.direction == "before"
+        # The annual report is "before 15/02 of the next year": not something to prepare.
+        return self.direction == "before" and self.anchor == "session_start"
 
 
 def anchor_dates(*, starts_on: date, ends_on: date, notice_issued_on: date | None) -> dict:
@@ -68,6 +70,7 @@ def build(
         items.append(
             TimelineItem(
                 milestone=rule.milestone,
+                anchor=rule.anchor,
                 label=rule.get_milestone_display(),
                 rule_text=rule.describe(),
                 source_quote=rule.source_quote,
