@@ -9,7 +9,7 @@ import json
 import sys
 from importlib import import_module
 
-MODULES = ["bench.workdays"]
+MODULES = ["bench.workdays", "bench.petitions", "bench.documents"]
 
 
 def main(names: list[str]) -> None:
