@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,29 @@ def decode_cursor(cursor: str, qs: QuerySet, order: tuple[str, ...]) -> list:
         raise BadCursor(cursor) from error
 
 
+def after_row(qs: QuerySet, values: list, order: tuple[str, ...]) -> RawSQL | None:
+    """`(a, b) < (x, y)` when every field sorts the same way: a row comparison lets PostgreSQL
+    (and SQLite) start reading the index at the cursor, so page 20,000 costs what page 2 does.
+    The OR form of `after_q` can only filter while reading from the start."""
+    fields = _fields(order)
+    if len({descending for _name, descending in fields}) != 1:
+        return None
+    connection = connections[qs.db]
+    meta = qs.model._meta
+    columns, params = [], []
+    for (name, _descending), value in zip(fields, values, strict=True):
+        field = meta.get_field(name)
+        columns.append(
+            f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(field.column)}"
+        )
+        params.append(field.get_db_prep_value(value, connection))
+    op = "<" if fields[0][1] else ">"
+    placeholders = ", ".join(["%s"] * len(columns))
+    return RawSQL(
+        f"({', '.join(columns)}) {op} ({placeholders})", params, output_field=BooleanField()
+    )
+
+
 def after_q(values: list, order: tuple[str, ...]) -> Q:
     """Rows strictly after `values` in `order` (lexicographic, per-field direction)."""
     fields = _fields(order)
@@ -72,7 +97,9 @@ def keyset_page(qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, siz
     is_first = True
     if cursor:
         try:
-            qs = qs.filter(after_q(decode_cursor(cursor, qs, order), order))
+            values = decode_cursor(cursor, qs, order)
+            row = after_row(qs, values, order)
+            qs = qs.filter(row if row is not None else after_q(values, order))
             is_first = False
         except BadCursor:
             pass

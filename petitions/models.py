@@ -145,7 +145,10 @@ class Petition(models.Model):
         verbose_name_plural = _("petitions")
         ordering = ["is_resolved", "-times_raised", "-id"]
         indexes = [
-            # The list order (unresolved first, most raised first), per unit and per session.
+            # The list order (unresolved first, most raised first): whole scope (a supervisor's
+            # province is a join on the unit path, which no unit-led index serves), per unit,
+            # per session. bench.petitions: 415 ms → about 1 ms at 200,000 rows.
+            models.Index(fields=["is_resolved", "-times_raised", "-id"], name="petition_list_idx"),
             models.Index(
                 fields=["unit", "is_resolved", "-times_raised", "-id"],
                 name="petition_unit_list_idx",
