@@ -9,7 +9,7 @@ import json
 import sys
 from importlib import import_module
 
-MODULES = ["bench.workdays", "bench.petitions", "bench.documents"]
+MODULES = ["bench.workdays", "bench.petitions", "bench.documents", "bench.console"]
 
 
 def main(names: list[str]) -> None:

@@ -1,0 +1,249 @@
+"""The live console (DESIGN §10): saving one minutes entry, an unchanged poll, and the minutes
+PDF at 200 entries against plain WeasyPrint on the same text.
+
+Server time is the in-process time of a request through the whole Django stack (middleware,
+session, authentication, view) with the test client, on the bench database (bench.petitions).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import statistics
+import time
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bench.petitions import configure_django, database_label, load_note, throwaway_database
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SAVES = 200
+POLLS = 300
+PDF_RUNS = 5
+ENTRIES = 200
+PETITIONS = 100
+
+
+def _world():
+    from dialogue.models import DeadlineProfile, Role
+    from dialogue.services import unit_create
+    from petitions.models import Field, Petition
+    from sessions import services
+    from sessions.models import MinutesEntry
+    from tests.factories import UserFactory, member
+
+    commune = unit_create(name="Xã Đo Lường", kind="xã")
+    organiser = member(UserFactory(username="bench_organiser"), commune, Role.ORGANISER)
+    secretary = member(UserFactory(username="bench_secretary"), commune, Role.SECRETARY)
+    plan = services.plan_create(
+        actor=organiser,
+        unit=commune,
+        tasks=[],
+        issuing_body="ỦY BAN NHÂN DÂN XÃ ĐO LƯỜNG",
+        place="Đo Lường",
+        title="Kế hoạch tổ chức hội nghị đối thoại năm 2026",
+        year=2026,
+        profile=DeadlineProfile.objects.get(code="dien-bien-2024"),
+    )
+    starts = datetime(2026, 12, 10, 7, 30, tzinfo=TZ)
+    session = services.session_create(
+        actor=organiser,
+        plan=plan,
+        secretaries=[secretary],
+        kind="annual_conference",
+        title="Hội nghị đối thoại giữa Chủ tịch UBND xã với Nhân dân năm 2026",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        venue="Hội trường UBND xã",
+        chair_name="Lò Văn Thanh",
+        invited_count=250,
+    )
+    services.session_transition(actor=organiser, session=session, to="scheduled", confirm=True)
+    services.session_transition(actor=organiser, session=session, to="in_progress")
+    speakers = [
+        services.speaker_register(
+            actor=secretary,
+            session=session,
+            full_name=f"Người dân số {i}",
+            birth_year=1960 + i % 40,
+            address=f"Thôn {i % 12 + 1}",
+            topic="Đất đai, giải phóng mặt bằng",
+        )
+        for i in range(40)
+    ]
+    text = (
+        "Ông (bà) phản ánh việc thu hồi đất làm đường liên thôn chưa được bồi thường thỏa đáng, "
+        "đề nghị Ủy ban nhân dân xã kiểm tra, xác minh và trả lời bằng văn bản; đồng thời đề "
+        "nghị công khai phương án bồi thường, hỗ trợ tại nhà văn hóa thôn. "
+    )
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(
+            session=session,
+            uuid=uuid.uuid4(),
+            seq=i + 1,
+            kind="speech" if i % 3 else "answer",
+            speaker=speakers[i % len(speakers)],
+            text=f"{i + 1}. {text * (1 + i % 3)}",
+            created_by=secretary,
+            updated_by=secretary,
+        )
+        for i in range(ENTRIES)
+    )
+    field = Field.objects.get(code="dat-dai-gpmb")
+    Petition.objects.bulk_create(
+        Petition(
+            session=session,
+            unit=commune,
+            source="at_session",
+            received_on=starts.date(),
+            petitioner_name=speakers[i % len(speakers)].full_name,
+            content=f"Kiến nghị số {i + 1}: {text}",
+            field=field,
+            competence="commune",
+            status="answered_at_session" if i % 2 else "to_answer_after",
+            answer_at_session="Sẽ kiểm tra và trả lời trong 15 ngày làm việc." if i % 2 else "",
+            answered_by="Chủ tịch UBND xã" if i % 2 else "",
+        )
+        for i in range(PETITIONS)
+    )
+    return session, secretary
+
+
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+def _save_and_poll(session, secretary) -> tuple[float, float, int, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(secretary, backend="django.contrib.auth.backends.ModelBackend")
+    save_url = reverse("console-entry-save", args=[session.pk])
+    state_url = reverse("console-state", args=[session.pk])
+
+    def save():
+        body = {"uuid": str(uuid.uuid4()), "kind": "speech", "text": "Ý kiến của người dân."}
+        response = client.post(save_url, json.dumps(body), content_type="application/json")
+        if response.status_code != 201:
+            raise RuntimeError(f"save: {response.status_code} {response.content[:200]!r}")
+
+    for _ in range(5):
+        save()
+    saves = []
+    for _ in range(SAVES):
+        t0 = time.perf_counter()
+        save()
+        saves.append(time.perf_counter() - t0)
+    with CaptureQueriesContext(connection) as captured:
+        save()
+    save_queries = len(captured.captured_queries)
+
+    tag = client.get(state_url)["ETag"]
+    polls = []
+    for _ in range(POLLS):
+        t0 = time.perf_counter()
+        response = client.get(state_url, HTTP_IF_NONE_MATCH=tag)
+        polls.append(time.perf_counter() - t0)
+        if response.status_code != 304:
+            raise RuntimeError(f"poll: {response.status_code}")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(state_url, HTTP_IF_NONE_MATCH=tag)
+    return _median_ms(saves), _median_ms(polls), save_queries, len(captured.captured_queries)
+
+
+def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _plain_html(session) -> str:
+    """The same words as the minutes, as bare paragraphs: what WeasyPrint costs by itself."""
+    from django.utils.html import escape
+
+    parts = [f"<h1>BIÊN BẢN</h1><p>{escape(session.title)}</p>"]
+    for entry in session.minutes_entries.select_related("speaker"):
+        speaker = f"{entry.speaker.full_name} ({entry.speaker.address}): " if entry.speaker else ""
+        parts.append(f"<p>{escape(entry.get_kind_display())} {escape(speaker + entry.text)}</p>")
+    for petition in session.petitions.order_by("pk"):
+        parts.append(
+            f"<p>{escape(petition.content)} {escape(petition.petitioner_name)} "
+            f"{escape(petition.answer_at_session)}</p>"
+        )
+    return f"<html lang='vi'><body>{''.join(parts)}</body></html>"
+
+
+def _pdf(session) -> tuple[float, int, float, int]:
+    from weasyprint import HTML
+
+    from dialogue.documents import safe_url_fetcher
+    from sessions.documents import minutes_pdf
+
+    minutes_pdf(session)  # warm: fonts, templates
+    ours, plain = [], []
+    pages = plain_pages = 0
+    html = _plain_html(session)
+    HTML(string=html, url_fetcher=safe_url_fetcher).write_pdf()
+    for _ in range(PDF_RUNS):
+        t0 = time.perf_counter()
+        pdf = minutes_pdf(session)
+        ours.append(time.perf_counter() - t0)
+        pages = _pages(pdf)
+        t0 = time.perf_counter()
+        plain_pdf = HTML(string=html, url_fetcher=safe_url_fetcher).write_pdf()
+        plain.append(time.perf_counter() - t0)
+        plain_pages = _pages(plain_pdf)
+    return statistics.median(ours), pages, statistics.median(plain), plain_pages
+
+
+def run() -> list[dict]:
+    choice = configure_django()
+    with throwaway_database():
+        database = database_label()
+        session, secretary = _world()
+        save_ms, poll_ms, save_queries, poll_queries = _save_and_poll(session, secretary)
+        ours_s, pages, plain_s, plain_pages = _pdf(session)
+    where = f"{database} ({choice}); {load_note()}"
+    ours_rate = pages / ours_s
+    plain_rate = plain_pages / plain_s
+    return [
+        {
+            "name": "console.save_entry_ms",
+            "value": save_ms,
+            "unit": "ms (median server time)",
+            "budget": "<= 25",
+            "note": f"{SAVES} saves, {save_queries} queries each; {where}",
+        },
+        {
+            "name": "console.unchanged_poll_304_ms",
+            "value": poll_ms,
+            "unit": "ms (median server time)",
+            "budget": "<= 5",
+            "note": f"{POLLS} polls answered 304, {poll_queries} queries each; {where}",
+        },
+        {
+            "name": "minutes_pdf.pages_per_s",
+            "value": round(ours_rate, 2),
+            "unit": "pages/s",
+            "budget": ">= 8",
+            "note": (
+                f"{ENTRIES} entries and {PETITIONS} petitions: {pages} pages in "
+                f"{ours_s * 1000:.0f} ms (median of {PDF_RUNS})"
+            ),
+        },
+        {
+            "name": "minutes_pdf.ratio_to_plain_weasyprint",
+            "value": round(ours_s / plain_s * (plain_pages / pages), 2) if pages else None,
+            "unit": "ratio (time per page, ours / plain)",
+            "budget": "<= 1.3",
+            "note": (
+                f"plain WeasyPrint, same text as bare paragraphs: {plain_pages} pages in "
+                f"{plain_s * 1000:.0f} ms ({plain_rate:.1f} pages/s); whole document "
+                f"{ours_s / plain_s:.2f}x"
+            ),
+        },
+    ]
