@@ -15,10 +15,12 @@ import secrets
 import uuid as uuid_module
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dialogue import audit
@@ -56,6 +58,7 @@ SPEAKER_MOVES: dict[str, frozenset[str]] = {
 }
 #: Sessions whose minutes are still written in the console (after "held", only the page).
 WRITABLE_STATUSES = frozenset({"in_progress", "held"})
+REVISION_CACHE_SECONDS = 24 * 3600
 
 
 class EntryConflict(Exception):
@@ -67,13 +70,44 @@ class EntryConflict(Exception):
         self.attempted_text = attempted_text
 
 
+def _revision_key(session_id: int) -> str:
+    return f"console-revision:{session_id}"
+
+
 def bump(session_id: int) -> None:
     """Tell every polling page that the console changed (the ETag moves)."""
     DialogueSession.objects.filter(pk=session_id).update(console_revision=F("console_revision") + 1)
+    # The shared counter moves only once the change is visible to the other requests, so a
+    # poll can never keep an old state under a new tag.
+    transaction.on_commit(lambda: _advance_counter(session_id))
 
 
-def etag(session_id: int, revision: int, view: str) -> str:
-    return f'"{view}-{session_id}-{revision}"'
+def _advance_counter(session_id: int) -> None:
+    try:
+        cache.incr(_revision_key(session_id))
+    except ValueError:
+        pass  # not cached: the next poll starts a fresh counter, which changes every tag
+
+
+def revision(session_id: int) -> int | None:
+    """The console's change counter, from the cache (shared by all processes through Redis).
+    None when the session does not exist. A lost counter restarts at a random value, so the
+    tags change and every page fetches the state again; it never hides a change."""
+    key = _revision_key(session_id)
+    value = cache.get(key)
+    if value is None:
+        if not DialogueSession.objects.filter(pk=session_id).exists():
+            return None
+        cache.add(key, secrets.randbelow(2**31) * 1000, REVISION_CACHE_SECONDS)
+        value = cache.get(key)
+    return value
+
+
+def etag(session_id: int, revision: int, view: str, viewer: str = "") -> str:
+    """A tag for one viewer: a 304 only answers someone who was given this tag after a full
+    access check, so the cheap path needs no access query and tells a stranger nothing."""
+    mac = salted_hmac("console-etag", f"{view}:{session_id}:{revision}:{viewer}").hexdigest()
+    return f'"{view}-{session_id}-{revision}-{mac[:16]}"'
 
 
 def minutes_of(session: DialogueSession) -> Minutes:

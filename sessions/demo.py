@@ -12,6 +12,7 @@ is written again, so a second run records no change. All dates are fixed, never 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from django.db import transaction
 
 from dialogue import demo as dialogue_demo
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, User
-from sessions import services
+from sessions import console, services
 from sessions.models import DialogueSession, Plan, SignerCapacity, Speaker
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -32,6 +33,9 @@ Channel = Speaker.Channel
 
 #: Where the workflow of a demo session may stop, in order.
 WORKFLOW = ("draft", "scheduled", "in_progress", "held")
+LIVE_SESSION = "thanh-nua-2026-live"
+#: Demo entries get stable UUIDs, so loading twice stores each once (as the console does).
+LIVE_NAMESPACE = uuid.UUID("6f1c1d2e-6b8e-4a53-9a43-0d5b0f3c2a11")
 
 
 # dialogue/demo.py makes "thuky" a secretary of Hà Nam, Thanh Nưa and Hòa Sơn only, but a session
@@ -882,6 +886,76 @@ THANH_NUA_2026 = DemoPlan(
                 ),
             ),
         ),
+        # Left running, so a new user can open the console right after `make run`.
+        DemoSession(
+            key=LIVE_SESSION,
+            kind=Kind.THEMATIC,
+            title="Đối thoại chuyên đề về đất đai với Nhân dân bản Co Mận",
+            day=date(2026, 11, 20),
+            starts=(8, 0),
+            ends=(11, 0),
+            venue="Nhà văn hóa bản Co Mận",
+            chair_name=THANH_NUA_CHAIR[0],
+            chair_title=THANH_NUA_CHAIR[1],
+            secretaries=("thuky", "thuky2"),
+            status=Status.IN_PROGRESS,
+            topics=lines(
+                "Cấp giấy chứng nhận quyền sử dụng đất",
+                "Bồi thường, hỗ trợ khi làm đường liên bản",
+            ),
+            invited_count=90,
+            expected_count=80,
+            speakers=(
+                DemoSpeaker(
+                    "Quàng Văn Pấng",
+                    1962,
+                    "Bản Co Mận",
+                    "Giấy chứng nhận quyền sử dụng đất chậm cấp",
+                ),
+                DemoSpeaker(
+                    "Lò Thị Ín",
+                    1979,
+                    "Bản Co Mận",
+                    "Tiền bồi thường đất làm đường liên bản",
+                    outcome=Speaker.Status.WAITING,
+                ),
+                DemoSpeaker(
+                    "Cầm Văn Hặc",
+                    1958,
+                    "Bản Nà Ngám",
+                    "Ranh giới đất giữa hai bản",
+                    Channel.HAMLET,
+                    outcome=Speaker.Status.WAITING,
+                ),
+            ),
+        ),
+    ),
+)
+
+#: The live session's minutes so far: (kind, speaker's name or "", text).
+LIVE_ENTRIES = (
+    (
+        "opening",
+        "",
+        "Đồng chí Lò Văn Thanh, Chủ tịch UBND xã, tuyên bố lý do, khai mạc buổi đối thoại.",
+    ),
+    (
+        "delegates",
+        "",
+        "Giới thiệu đại biểu: Thường trực Đảng ủy, HĐND, UBND, UBMTTQ xã; "
+        "trưởng bản Co Mận, Nà Ngám.",
+    ),
+    (
+        "speech",
+        "Quàng Văn Pấng",
+        "Gia đình nộp hồ sơ cấp giấy chứng nhận từ tháng 3/2026 nhưng đến nay chưa được cấp, "
+        "đề nghị xã cho biết lý do.",
+    ),
+    (
+        "answer",
+        "Quàng Văn Pấng",
+        "Công chức Địa chính - Xây dựng trả lời: hồ sơ đang chờ đo đạc lại ranh giới, dự kiến "
+        "hoàn thành trong tháng 12/2026.",
     ),
 )
 
@@ -1595,9 +1669,26 @@ def _record_outcomes(session: DialogueSession, spec: DemoSession, secretary: Use
             )
 
 
+def _load_live_entries(units: dict[str, AdministrativeUnit], users: dict[str, User]) -> None:
+    session = find_session(LIVE_SESSION, units)
+    if session.status != Status.IN_PROGRESS:
+        return
+    speakers = {s.full_name: s for s in session.speakers.all()}
+    for index, (kind, speaker, text) in enumerate(LIVE_ENTRIES):
+        console.entry_save(
+            actor=users["thuky"],
+            session=session,
+            uuid=uuid.uuid5(LIVE_NAMESPACE, f"{LIVE_SESSION}-{index}"),
+            kind=kind,
+            text=text,
+            speaker=speakers.get(speaker),
+        )
+
+
 @transaction.atomic
 def load() -> None:
     units = demo_units()
     users = {u.username: u for u in User.objects.filter(username__in=["tochuc", "thuky", "thuky2"])}
     for spec in PLANS:
         _load_plan(spec, units[spec.unit], users)
+    _load_live_entries(units, users)
