@@ -28,7 +28,15 @@ class StyledForm:
     def full_clean(self):
         super().full_clean()
         # Errors are known only now; mark the fields that have them.
-        for name in self.errors:
+        self._mark_invalid()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Errors a service raises after validation (apply_service_errors) are marked too.
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        for name in self._errors or {}:
             if name in self.fields:
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):

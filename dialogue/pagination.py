@@ -48,11 +48,14 @@ def decode_cursor(cursor: str, qs: QuerySet, order: tuple[str, ...]) -> list:
         fields = _fields(order)
         if not isinstance(raw, list) or len(raw) != len(fields):
             raise BadCursor(cursor)
-        return [
+        values = [
             qs.model._meta.get_field(name).to_python(value)
             for (name, _d), value in zip(fields, raw, strict=True)
         ]
-    except (ValueError, TypeError, ValidationError) as error:
+        if any(value is None for value in values):
+            raise BadCursor(cursor)  # sort keys are never null: an edited cursor
+        return values
+    except (ValueError, TypeError, OverflowError, ValidationError) as error:
         raise BadCursor(cursor) from error
 
 

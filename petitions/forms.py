@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.forms import DateInput, StyledForm
@@ -39,6 +40,9 @@ class PetitionForm(StyledForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.unit = unit
         self.fields["field"].queryset = Field.objects.filter(is_active=True)
+        self.fields["signatories"].min_value = 1
+        self.fields["signatories"].validators.append(MinValueValidator(1))
+        self.fields["signatories"].widget.attrs["min"] = 1
         if self.instance.pk and self.instance.duplicate_of_id:
             self.initial["duplicate_of"] = self.instance.duplicate_of_id
 

@@ -25,6 +25,15 @@ ROUTING_REASON_REQUIRED = _(
 )
 DUPLICATE_OTHER_UNIT = _("A petition can only duplicate another petition of the same unit.")
 DUPLICATE_OF_ITSELF = _("A petition cannot be a duplicate of itself.")
+DUPLICATE_OF_DUPLICATE = _(
+    "That petition is itself a duplicate of no. %(number)s: choose no. %(number)s instead."
+)
+HAS_DUPLICATES = _(
+    "Other petitions are recorded as duplicates of this one, so it cannot become a duplicate."
+)
+#: Personal data is not copied into the change history, which every reader of the page sees.
+PERSONAL_FIELDS = frozenset({"petitioner_address", "petitioner_phone"})
+HIDDEN_VALUE = "***"
 AGENCY_OUT_OF_REACH = _("%(agency)s cannot be asked: choose an agency of %(unit)s or above it.")
 PREPARATION_EXISTS = _("%(agency)s has already been asked to prepare this answer.")
 PREPARATION_ROUTED_OUT = _("This petition is routed out of the dialogue: no answer is prepared.")
@@ -79,6 +88,18 @@ def _validate(petition: Petition) -> None:
             raise ValidationError({"duplicate_of": DUPLICATE_OF_ITSELF})
         if original.unit_id != petition.unit_id:
             raise ValidationError({"duplicate_of": DUPLICATE_OTHER_UNIT})
+        # One level only: every repeat counts on the one original, and no cycle can hide a
+        # matter from the unresolved list.
+        if original.duplicate_of_id:
+            raise ValidationError(
+                {
+                    "duplicate_of": ValidationError(
+                        DUPLICATE_OF_DUPLICATE, params={"number": original.duplicate_of_id}
+                    )
+                }
+            )
+        if petition.pk and petition.duplicates.exists():
+            raise ValidationError({"duplicate_of": HAS_DUPLICATES})
 
 
 def _count_duplicate(old_original_id: int | None, new_original_id: int | None) -> None:
@@ -129,12 +150,15 @@ def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petiti
     petition.save(update_fields=[*fields, "status", "is_resolved", "search", "updated_at"])
     _count_duplicate(old_original, petition.duplicate_of_id)
     after = {name: getattr(petition, name) for name in fields} | {"status": petition.status}
+    changes = audit.diff(before, after)
+    for name in PERSONAL_FIELDS & changes.keys():
+        changes[name] = [HIDDEN_VALUE, HIDDEN_VALUE]
     routed_now = petition.is_routed_out and before.get("scope") not in Petition.ROUTED_SCOPES
     audit.record(
         petition,
         actor=actor,
         action="routed_out" if routed_now else "updated",
-        changes=audit.diff(before, after),
+        changes=changes,
         reason=petition.routing_reason if routed_now else "",
     )
     return petition
@@ -160,10 +184,16 @@ def preparation_assign(*, actor: User, petition: Petition, agency: Agency) -> Pr
     unit = petition.unit
     if not Agency.objects.serving(unit).filter(pk=agency.pk).exists():
         raise ValidationError(
-            {"agency": AGENCY_OUT_OF_REACH}, params={"agency": agency, "unit": unit}
+            {
+                "agency": ValidationError(
+                    AGENCY_OUT_OF_REACH, params={"agency": agency, "unit": unit}
+                )
+            }
         )
     if petition.preparations.filter(agency=agency).exists():
-        raise ValidationError({"agency": PREPARATION_EXISTS}, params={"agency": agency})
+        raise ValidationError(
+            {"agency": ValidationError(PREPARATION_EXISTS, params={"agency": agency})}
+        )
     deadline = preparation_deadline(petition.session)
     preparation = Preparation.objects.create(
         petition=petition,

@@ -289,8 +289,12 @@ def session_end(
     """Close the hall: the session is held, with its end time and attendance recorded."""
     if invited_count is not None and attending_count > invited_count:
         raise ValidationError(
-            {"attending_count": ATTENDANCE_TOO_HIGH},
-            params={"attending": attending_count, "invited": invited_count},
+            {
+                "attending_count": ValidationError(
+                    ATTENDANCE_TOO_HIGH,
+                    params={"attending": attending_count, "invited": invited_count},
+                )
+            }
         )
     session = services.session_transition(actor=actor, session=session, to="held")
     before = {"attending_count": session.attending_count, "invited_count": session.invited_count}

@@ -243,7 +243,11 @@ def _check_secretaries(unit: AdministrativeUnit, secretaries: list[User]) -> Non
     for user in secretaries:
         if user.pk not in allowed:
             raise ValidationError(
-                {"secretaries": SECRETARY_NOT_MEMBER}, params={"name": user, "unit": unit}
+                {
+                    "secretaries": ValidationError(
+                        SECRETARY_NOT_MEMBER, params={"name": user, "unit": unit}
+                    )
+                }
             )
 
 
@@ -331,7 +335,9 @@ class ConfirmationRequired(ValidationError):
     """The transition is allowed, but only once the user confirms a warning."""
 
 
-def _check_transition(session: DialogueSession, to: str, *, confirm: bool, reason: str) -> None:
+def _check_transition(session: DialogueSession, to: str, *, confirm: bool, reason: str) -> list:
+    """Refuse a move the workflow does not allow; return the passed preparation deadlines the
+    user confirmed (scheduling only)."""
     if to not in TRANSITIONS[session.status]:
         raise ValidationError(
             TRANSITION_NOT_ALLOWED,
@@ -358,6 +364,8 @@ def _check_transition(session: DialogueSession, to: str, *, confirm: bool, reaso
                     "items": "; ".join(f"{i.label} ({i.due:%d/%m/%Y})" for i in passed),
                 },
             )
+        return passed
+    return []
 
 
 @transaction.atomic
@@ -366,7 +374,7 @@ def session_transition(
 ) -> DialogueSession:
     """Move the session along its workflow; every move is recorded with who, when and why."""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
-    _check_transition(session, to, confirm=confirm, reason=reason)
+    passed = _check_transition(session, to, confirm=confirm, reason=reason)
     old = session.status
     now = timezone.now()
     session.status = to
@@ -379,7 +387,7 @@ def session_transition(
         session.ended_at = now
         update.append("ended_at")
     session.save(update_fields=update)
-    if to == DialogueSession.Status.SCHEDULED and confirm:
+    if passed:
         reason = reason or str(_("Scheduled although preparation deadlines had passed."))
     audit.record(
         session, actor=actor, action="status", changes={"status": [old, to]}, reason=reason
@@ -419,13 +427,19 @@ def speaker_identity_key(full_name: str, address: str) -> str:
 def _check_speaker(session: DialogueSession, birth_year: int) -> None:
     this_year = timezone.localdate().year
     if not 1900 <= birth_year <= this_year:
-        raise ValidationError({"birth_year": BIRTH_YEAR_IMPLAUSIBLE}, params={"year": this_year})
+        raise ValidationError(
+            {"birth_year": ValidationError(BIRTH_YEAR_IMPLAUSIBLE, params={"year": this_year})}
+        )
     session_year = timezone.localdate(session.starts_at).year
     # The Điện Biên rule is checked by year of birth: the age reached in the session's year.
     if session_year - birth_year < ADULT_AGE:
         raise ValidationError(
-            {"birth_year": UNDER_18},
-            params={"year": session_year - ADULT_AGE, "session_year": session_year},
+            {
+                "birth_year": ValidationError(
+                    UNDER_18,
+                    params={"year": session_year - ADULT_AGE, "session_year": session_year},
+                )
+            }
         )
 
 

@@ -74,13 +74,6 @@ def test_petition_duplicate_of_an_unknown_number(world, session, login):
     assert 'value="999999"' in field_block(response.text, "duplicate_of")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: petitions/forms.py PetitionForm lets signatories=0 through (PositiveIntegerField "
-    "allows 0) and the model's CheckConstraint petition_signatories_positive then answers with "
-    "a technical 'Constraint … is violated' at the top of the form instead of a message next "
-    "to the field",
-)
 def test_petition_with_no_signatory_is_refused_next_to_the_field(world, session, login):
     response = login(world.organiser_a).post(
         reverse("petition-create", args=[session.pk]), petition_post(signatories=0)

@@ -201,12 +201,6 @@ def test_petition_cannot_duplicate_itself(world, session, login):
     assert petition.times_raised == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: petitions/services.py _validate refuses only a petition duplicating itself; "
-    "marking the original as a duplicate of its own duplicate makes a cycle in which both are "
-    "'duplicate' (resolved), so the matter vanishes from the unresolved list",
-)
 def test_original_cannot_become_a_duplicate_of_its_duplicate(world, session):
     original = make_petition(session, actor=world.organiser_a, content="Gốc")
     copy = make_petition(session, actor=world.organiser_a, content="Bản sao", duplicate_of=original)
@@ -365,12 +359,6 @@ def test_agency_of_another_commune_is_refused(world, session, login):
     assert petition.status == Petition.Status.RECEIVED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: petitions/services.py preparation_assign raises ValidationError({'agency': "
-    "AGENCY_OUT_OF_REACH}, params=...); Django drops params given with a dict, so the message "
-    "reads '%(agency)s cannot be asked: choose an agency of %(unit)s…' (PREPARATION_EXISTS too)",
-)
 def test_refusal_names_the_agency_and_the_unit(world, session):
     petition = make_petition(session, actor=world.organiser_a)
     with translation.override("en"), pytest.raises(ValidationError) as caught:

@@ -446,12 +446,6 @@ def test_petitioners_address_and_phone_only_for_those_who_run_the_session(
     assert (PHONE_A in response.text) is sees
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: petitions.services.petition_update records petitioner_phone/address in the "
-    "ChangeRecord diff, and petition_detail.html shows the history to every reader, so a "
-    "supervisor reads the phone number the page otherwise hides",
-)
 def test_history_does_not_leak_the_phone_to_the_supervisor(world, scene, login):
     petition_services.petition_update(
         actor=world.organiser_a, petition=scene.petition_a, petitioner_phone="0987 654 321"

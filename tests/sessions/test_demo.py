@@ -83,7 +83,15 @@ def test_the_demo_still_loads_after_its_upcoming_session_deadlines_have_passed()
     assert session.status == DialogueSession.Status.SCHEDULED
     # Scheduled with the confirmation the organiser would give, and the reason recorded.
     assert scheduling_reason(session)
-    assert not DialogueSession.objects.exclude(status__in=["held", "scheduled"]).exists()
+    assert (
+        not DialogueSession.objects.exclude(status__in=["held", "scheduled"])
+        .exclude(pk=demo.find_session(demo.LIVE_SESSION).pk)
+        .exists()
+    )
+    # One session is left running for the console, with its minutes so far.
+    live = demo.find_session(demo.LIVE_SESSION)
+    assert live.status == DialogueSession.Status.IN_PROGRESS
+    assert live.minutes_entries.count() == len(demo.LIVE_ENTRIES)
 
 
 @pytest.fixture(scope="module")

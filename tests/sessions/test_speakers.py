@@ -84,13 +84,6 @@ def test_born_seventeen_years_before_is_refused_next_to_the_year(world, session,
     assert 'value="Thôn Đông"' in field_block(response.text, "address")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: sessions/services.py _check_speaker raises ValidationError({'birth_year': "
-    "UNDER_18}, params=...); Django drops params given with a dict, so the page shows "
-    "'born in %(year)s or earlier for a session in %(session_year)s' unfilled (same for "
-    "BIRTH_YEAR_IMPLAUSIBLE and SECRETARY_NOT_MEMBER)",
-)
 @time_machine.travel(TODAY, tick=False)
 def test_under_18_message_names_the_years(world, session, login):
     response = register(login(world.secretary_a), session, birth_year=2009)
@@ -99,12 +92,6 @@ def test_under_18_message_names_the_years(world, session, login):
     assert "%(" not in error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor): dialogue/forms.py apply_service_errors adds a service's field error "
-    "after StyledForm.full_clean has marked the invalid widgets, so the birth_year input gets "
-    "no is-invalid class (no red border), unlike errors found by the form itself",
-)
 @time_machine.travel(TODAY, tick=False)
 def test_service_error_marks_the_widget_like_a_form_error(world, session, login):
     response = register(login(world.secretary_a), session, birth_year=2009)

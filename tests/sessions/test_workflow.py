@@ -221,11 +221,6 @@ def test_preparation_done_in_time_needs_no_confirmation(world, session):
     assert status_of(session) == S.SCHEDULED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: sessions/services.py session_transition records 'Scheduled although preparation "
-    "deadlines had passed.' whenever confirm=True, even when no deadline had passed",
-)
 @time_machine.travel(BEFORE_DEADLINES, tick=False)
 def test_confirming_when_nothing_had_passed_does_not_record_a_false_reason(world, session):
     services.session_transition(
