@@ -17,6 +17,7 @@ from dialogue.textfold import search_document
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import Deadline
 from petitions.models import Petition, Preparation
+from sessions import console
 from sessions.models import DialogueSession
 
 ROUTING_REASON_REQUIRED = _(
@@ -272,11 +273,15 @@ def petition_capture(
     """A petition raised during the session, answered on the spot or taken away."""
     if session.status not in ("in_progress", "held"):
         raise ValidationError(CAPTURE_NOT_RUNNING)
+    console.check_writable(session)  # finalised minutes take no more petitions
     if answered_now and scope not in Petition.ROUTED_SCOPES:
+        missing = {}
         if not answer_at_session.strip():
-            raise ValidationError({"answer_at_session": ANSWER_AT_SESSION_REQUIRED})
+            missing["answer_at_session"] = ANSWER_AT_SESSION_REQUIRED
         if not answered_by.strip():
-            raise ValidationError({"answered_by": ANSWERED_BY_REQUIRED})
+            missing["answered_by"] = ANSWERED_BY_REQUIRED
+        if missing:
+            raise ValidationError(missing)
     petition = Petition(
         session=session,
         unit_id=session.unit_id,

@@ -287,6 +287,8 @@ def session_end(
     *, actor: User, session: DialogueSession, attending_count: int, invited_count: int | None
 ) -> DialogueSession:
     """Close the hall: the session is held, with its end time and attendance recorded."""
+    session = _locked_session(session.pk)
+    check_writable(session)
     if invited_count is not None and attending_count > invited_count:
         raise ValidationError(
             {

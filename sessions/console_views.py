@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import audit
+from dialogue.forms import apply_service_errors
 from sessions import console, documents, minutes, services
 from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
@@ -69,13 +70,12 @@ def _not_modified(request, tag: str) -> bool:
 
 def _json_error(error: ValidationError, status: int = 400) -> JsonResponse:
     if hasattr(error, "error_dict"):
-        errors = {field: [str(m) for m in e.messages] for field, e in error.error_dict.items()}
+        errors = error.message_dict
+        codes = [e.code for errors_ in error.error_dict.values() for e in errors_]
     else:
-        errors = {"__all__": [str(m) for m in error.messages]}
-    final = getattr(error, "code", None) == "final" or any(
-        getattr(e, "code", None) == "final" for e in getattr(error, "error_list", [])
-    )
-    return JsonResponse({"errors": errors, "final": final}, status=status)
+        errors = {"__all__": error.messages}
+        codes = [e.code for e in error.error_list]
+    return JsonResponse({"errors": errors, "final": "final" in codes}, status=status)
 
 
 def _entry_json(entry: MinutesEntry) -> dict:
@@ -126,7 +126,7 @@ def _state(session: DialogueSession) -> dict:
 
 
 @login_required
-def console_page(request, pk: int):
+def console_page(request, pk: int, *, attendance_form=None, status: int = 200):
     session = _get_console_session(request.user, pk)
     return render(
         request,
@@ -135,13 +135,15 @@ def console_page(request, pk: int):
             "session": session,
             "kinds": MinutesEntry.Kind.choices,
             "speaker_form": SpeakerForm(),
-            "attendance_form": AttendanceForm(initial={"invited_count": session.invited_count}),
+            "attendance_form": attendance_form
+            or AttendanceForm(initial={"invited_count": session.invited_count}),
             "can_start": session.status == DialogueSession.Status.SCHEDULED,
             "console_text": {key: str(text) for key, text in CONSOLE_TEXT.items()},
             "display_url": request.build_absolute_uri(
                 f"/display/{console.display_token(session)}/"
             ),
         },
+        status=status,
     )
 
 
@@ -185,7 +187,8 @@ def console_entry_save(request, pk: int):
             base_version = data.get("base_version")
             base_version = int(base_version) if base_version is not None else None
             speaker_id = data.get("speaker") or None
-            speaker = session.speakers.filter(pk=int(speaker_id)).first() if speaker_id else None
+            # Any speaker: one of another session is refused by the service, not dropped.
+            speaker = Speaker.objects.filter(pk=int(speaker_id)).first() if speaker_id else None
         except (ValueError, TypeError):
             raise ValidationError(BAD_REQUEST) from None
         kind = str(data.get("kind") or MinutesEntry.Kind.NOTE)
@@ -274,6 +277,7 @@ def console_speaker_register(request, pk: int):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     fields = form.service_fields() | {"channel": Speaker.Channel.AT_SESSION}
     try:
+        console.check_writable(session)
         speaker = services.speaker_register(actor=request.user, session=session, **fields)
         console.bump(session.pk)
     except ValidationError as error:
@@ -290,15 +294,12 @@ def console_end(request, pk: int):
         try:
             console.session_end(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("session-console", pk=session.pk)
-        messages.success(request, _("The session has ended; the minutes can now be finalised."))
-        return redirect("session-minutes", pk=session.pk)
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-    return redirect("session-console", pk=session.pk)
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The session has ended; the minutes can now be finalised."))
+            return redirect("session-minutes", pk=session.pk)
+    # The numbers typed stay in the form, the error next to its field.
+    return console_page(request, pk, attendance_form=form, status=400)
 
 
 # --- the projector ---------------------------------------------------------------------------

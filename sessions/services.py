@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -264,7 +265,13 @@ def _check_times(session: DialogueSession) -> None:
 def session_create(
     *, actor: User, plan: Plan, secretaries: list[User], **fields: Any
 ) -> DialogueSession:
-    session = DialogueSession(plan=plan, unit=plan.unit, created_by=actor, **fields)
+    session = DialogueSession(
+        plan=plan,
+        unit=plan.unit,
+        created_by=actor,
+        display_token=secrets.token_urlsafe(24),
+        **fields,
+    )
     _check_times(session)
     _check_secretaries(plan.unit, secretaries)
     session.search = _session_search(session)

@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from dialogue import documents
 from dialogue.celery import app as celery_app
 from tests.factories import PASSWORD, World, build_world
 
@@ -49,3 +50,17 @@ def login(client):
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture
+def fetched(monkeypatch) -> list[str]:
+    """Every URL WeasyPrint asks the safe fetcher for during the test."""
+    urls: list[str] = []
+    original = documents.SafeURLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        urls.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
+    return urls

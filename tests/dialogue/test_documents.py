@@ -1,12 +1,9 @@
 """PDF documents (dialogue.documents): real WeasyPrint renders, checked by extracting the text."""
 
-import io
 from datetime import date
 
-import pypdf
 import pytest
 
-from dialogue import documents
 from dialogue.documents import (
     DocumentHeader,
     ResourceRefused,
@@ -15,6 +12,8 @@ from dialogue.documents import (
     safe_url_fetcher,
     vietnamese_date_line,
 )
+from tests.pdf import font_names
+from tests.pdf import raw_pages_text as pages_text
 
 PASSWD_LINE = "root:x:0:0"
 
@@ -42,19 +41,6 @@ def header(**overrides) -> DocumentHeader:
 def render(body_text="Điều 1. Tổ chức hội nghị đối thoại.", *, draft=False, **overrides) -> bytes:
     context = {**header(**overrides).as_context(), "body_text": body_text}
     return render_pdf("documents/base.html", context, draft=draft)
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
-
-
-def font_names(pdf: bytes) -> set[str]:
-    names = set()
-    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
-        for font in fonts.get_object().values():
-            names.add(str(font.get_object()["/BaseFont"]))
-    return names
 
 
 @pytest.fixture(scope="module")
@@ -111,20 +97,6 @@ def test_bundled_liberation_serif_is_embedded(plain_pdf):
     assert any(name.endswith("Liberation-Serif") for name in names), names
     assert any("Bold" in name for name in names), names
     assert any("Italic" in name for name in names), names
-
-
-@pytest.fixture
-def fetched(monkeypatch) -> list[str]:
-    """Every URL WeasyPrint asks the safe fetcher for during the test."""
-    urls: list[str] = []
-    original = documents.SafeURLFetcher.fetch
-
-    def spy(self, url, headers=None):
-        urls.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
-    return urls
 
 
 def test_fonts_and_stylesheet_come_through_the_safe_fetcher(fetched):

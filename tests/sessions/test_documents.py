@@ -1,14 +1,11 @@
 """Plan and invitation PDFs (sessions.documents): real renders, checked on the extracted text."""
 
-import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pypdf
 import pytest
 import time_machine
 
-from dialogue import documents
 from sessions import services
 from sessions.documents import (
     body_in_sentence,
@@ -20,43 +17,10 @@ from sessions.documents import (
 )
 from sessions.services import TaskLine
 from tests.factories import make_plan, make_session
+from tests.pdf import font_names, pages_text, pdf_text
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 HOSTILE = '<img src="file:///etc/passwd"> <link rel=stylesheet href="file:///etc/passwd">'
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    # Whitespace is collapsed: a long value may wrap onto the next line.
-    return [
-        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
-    ]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return " ".join(pages_text(pdf))
-
-
-def font_names(pdf: bytes) -> set[str]:
-    names = set()
-    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
-        for font in fonts.get_object().values():
-            names.add(str(font.get_object()["/BaseFont"]))
-    return names
-
-
-@pytest.fixture
-def fetched(monkeypatch) -> list[str]:
-    """Every URL WeasyPrint asks the safe fetcher for during the test."""
-    urls: list[str] = []
-    original = documents.SafeURLFetcher.fetch
-
-    def spy(self, url, headers=None):
-        urls.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
-    return urls
 
 
 def add_tasks(plan, actor, tasks):

@@ -1,15 +1,12 @@
 """The minutes (Biên bản) PDF (sessions.documents): real renders, checked on the extracted text."""
 
-import io
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pypdf
 import pytest
 from django.utils import timezone
 
-from dialogue import documents
 from dialogue.models import Role
 from petitions.models import Petition
 from sessions.documents import minutes_context, minutes_pdf
@@ -22,35 +19,11 @@ from tests.factories import (
     make_speaker,
     member,
 )
+from tests.pdf import pages_text, pdf_text
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 HOSTILE = '<img src="file:///etc/passwd">'
 PASSWD_LINE = "root:x:0:0"
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    # Whitespace is collapsed: a long value may wrap onto the next line.
-    return [
-        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
-    ]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return " ".join(pages_text(pdf))
-
-
-@pytest.fixture
-def fetched(monkeypatch) -> list[str]:
-    """Every URL WeasyPrint asks the safe fetcher for during the test."""
-    urls: list[str] = []
-    original = documents.SafeURLFetcher.fetch
-
-    def spy(self, url, headers=None):
-        urls.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
-    return urls
 
 
 def add_entry(session, seq, kind, text, speaker=None):

@@ -1,0 +1,1240 @@
+"""The live console (DESIGN §5): idempotent entries and edit conflicts, the speaker queue, the
+frozen minutes, polling with 304s, the projector and who may use any of it.
+
+The console's browser side is tested in tests/browser/test_console.py; these tests speak to the
+views as the console script does (JSON bodies, conditional GETs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pypdf
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from dialogue.audit import history
+from dialogue.models import ChangeRecord, Role, StoredDocument
+from petitions.models import Petition
+from sessions import console, documents, services
+from sessions import minutes as minutes_service
+from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
+from tests.factories import UserFactory, make_plan, make_session, make_speaker, member
+from tests.helpers import english, in_language, shown
+
+pytestmark = pytest.mark.django_db
+
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+#: The session starts on 15/12/2026 at 08:00; the tests run an hour into it.
+SESSION_DAY = datetime(2026, 12, 15, 9, 0, tzinfo=HANOI)
+FAKE_PDF = b"%PDF-1.7 fake minutes for the console tests"
+
+# What the projector must never show.
+PHONE_ONE = "0912 777 001"
+TOPIC_ONE = "Bồi thường giải phóng mặt bằng QL-ONE"
+BIRTH_YEAR_ONE = 1958
+
+
+def vi(message, **params) -> str:
+    return in_language("vi", message, **params)
+
+
+@pytest.fixture(autouse=True)
+def _session_day():
+    cache.clear()  # the console's revision counters live in the cache
+    with time_machine.travel(SESSION_DAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """Finalising renders the minutes; the tests that do not read the PDF skip the ~0.3 s."""
+    monkeypatch.setattr(documents, "minutes_pdf", lambda session, minutes=None: FAKE_PDF)
+
+
+@pytest.fixture
+def scene(world):
+    """A scheduled session of commune A kept by secretary_a and secretary_a2, with three
+    speakers waiting; a third secretary of commune A keeps another session."""
+    secretary_a2 = member(UserFactory(username="secretary_a2"), world.commune_a, Role.SECRETARY)
+    secretary_a3 = member(UserFactory(username="secretary_a3"), world.commune_a, Role.SECRETARY)
+    plan = make_plan(world.commune_a, actor=world.organiser_a)
+    session = make_session(
+        plan,
+        actor=world.organiser_a,
+        secretaries=[world.secretary_a, secretary_a2],
+        title="HN-CONSOLE đối thoại xã A",
+    )
+    one = make_speaker(
+        session,
+        actor=world.secretary_a,
+        full_name="Nguyễn Văn Một",
+        address="Thôn Đông",
+        birth_year=BIRTH_YEAR_ONE,
+        phone=PHONE_ONE,
+        topic=TOPIC_ONE,
+    )
+    two = make_speaker(
+        session, actor=world.secretary_a, full_name="Trần Thị Hai", address="Xóm Tây"
+    )
+    three = make_speaker(
+        session, actor=world.secretary_a, full_name="Lê Văn Ba", address="Thôn Bắc"
+    )
+    services.session_transition(
+        actor=world.organiser_a, session=session, to="scheduled", confirm=True
+    )
+    other = make_session(plan, actor=world.organiser_a, secretaries=[secretary_a3])
+    other_speaker = make_speaker(other, actor=secretary_a3, full_name="Phạm Thị Khác")
+    return SimpleNamespace(
+        session=session,
+        one=one,
+        two=two,
+        three=three,
+        other=other,
+        other_speaker=other_speaker,
+        secretary_a2=secretary_a2,
+        secretary_a3=secretary_a3,
+    )
+
+
+def start(session, actor) -> DialogueSession:
+    if DialogueSession.objects.get(pk=session.pk).status == "draft":
+        services.session_transition(actor=actor, session=session, to="scheduled", confirm=True)
+    return services.session_transition(actor=actor, session=session, to="in_progress")
+
+
+@pytest.fixture
+def running(world, scene):
+    """The same scene with the session in progress."""
+    start(scene.session, world.organiser_a)
+    scene.session.refresh_from_db()
+    return scene
+
+
+def end(world, session, attending=80, invited=100) -> DialogueSession:
+    return console.session_end(
+        actor=world.organiser_a, session=session, attending_count=attending, invited_count=invited
+    )
+
+
+def finalise(world, session) -> Minutes:
+    return minutes_service.minutes_finalize(
+        actor=world.secretary_a, session=session, chair_name="Trần Văn Chủ"
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+# --- requests as the console script sends them -----------------------------------------------
+
+
+def post_json(client, url: str, data: dict):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def save(client, session, *, uuid_=None, text="Ông Một phát biểu về đất đai.", **data):
+    payload = {"uuid": str(uuid_ or uuid.uuid4()), "kind": "speech", "text": text, **data}
+    return post_json(client, reverse("console-entry-save", args=[session.pk]), payload)
+
+
+def set_status(client, session, speaker, to: str, reason: str = ""):
+    url = reverse("console-speaker-status", args=[session.pk, speaker.pk])
+    return post_json(client, url, {"to": to, "reason": reason})
+
+
+def call_next(client, session):
+    return client.post(reverse("console-next", args=[session.pk]))
+
+
+def register(client, session, **fields):
+    data = {
+        "full_name": "Đinh Văn Mới",
+        "birth_year": 1975,
+        "address": "Thôn Nam",
+        "topic": "Nước sạch",
+        "channel": "in_advance",
+        **fields,
+    }
+    return client.post(reverse("console-speaker-register", args=[session.pk]), data)
+
+
+def poll(client, session, tag: str | None = None):
+    headers = {"HTTP_IF_NONE_MATCH": tag} if tag else {}
+    return client.get(reverse("console-state", args=[session.pk]), **headers)
+
+
+def statuses(session) -> dict[str, str]:
+    return dict(session.speakers.values_list("full_name", "status"))
+
+
+def queue_names(session) -> list[str]:
+    return list(
+        session.speakers.filter(status="waiting")
+        .order_by("position", "pk")
+        .values_list("full_name", flat=True)
+    )
+
+
+def db_state(session) -> tuple:
+    """Everything a console URL could change."""
+    row = DialogueSession.objects.get(pk=session.pk)
+    return (
+        row.status,
+        row.started_at,
+        row.ended_at,
+        row.attending_count,
+        row.invited_count,
+        row.console_revision,
+        row.display_token,
+        list(MinutesEntry.objects.order_by("pk").values_list("uuid", "seq", "text", "version")),
+        list(
+            Speaker.objects.order_by("pk").values_list(
+                "pk", "status", "position", "status_reason", "channel"
+            )
+        ),
+        list(Minutes.objects.order_by("pk").values_list("finalised_at", "chair_name", "sha256")),
+        list(Petition.objects.order_by("pk").values_list("pk", "status")),
+        StoredDocument.objects.count(),
+        ChangeRecord.objects.count(),
+    )
+
+
+# --- minutes entries: idempotent saves, order, version conflicts -------------------------------
+
+
+def test_the_same_uuid_twice_stores_one_entry(world, running, login):
+    client = login(world.secretary_a)
+    entry_uuid = uuid.uuid4()
+    first = save(client, running.session, uuid_=entry_uuid, text="Khai mạc hội nghị.")
+    # The browser did not hear the answer and sends the same create again.
+    again = save(client, running.session, uuid_=entry_uuid, text="Khai mạc hội nghị.")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["entry"]["seq"] == again.json()["entry"]["seq"] == 1
+    assert first.json()["entry"]["uuid"] == again.json()["entry"]["uuid"] == str(entry_uuid)
+    assert MinutesEntry.objects.filter(session=running.session).count() == 1
+
+
+def test_a_retried_create_does_not_overwrite_the_stored_text(world, running, login):
+    client = login(world.secretary_a)
+    entry_uuid = uuid.uuid4()
+    save(client, running.session, uuid_=entry_uuid, text="Bản đã lưu.")
+    again = save(client, running.session, uuid_=entry_uuid, text="Bản gửi lại khác.")
+    assert again.status_code == 200
+    assert again.json()["entry"]["text"] == "Bản đã lưu."
+    stored = MinutesEntry.objects.get(uuid=entry_uuid)
+    assert (stored.text, stored.version) == ("Bản đã lưu.", 1)
+
+
+def test_entries_are_numbered_in_posting_order(world, running, login):
+    one, two = login(world.secretary_a), client_for(running.secretary_a2)
+    texts = ["Khai mạc.", "Giới thiệu đại biểu.", "Báo cáo tình hình.", "Ông Một phát biểu."]
+    for number, text in enumerate(texts):
+        response = save(one if number % 2 == 0 else two, running.session, text=text)
+        assert response.status_code == 201
+        assert response.json()["entry"]["seq"] == number + 1
+    stored = MinutesEntry.objects.filter(session=running.session).order_by("seq")
+    assert [(e.seq, e.text) for e in stored] == list(enumerate(texts, start=1))
+    state = poll(one, running.session).json()
+    assert [e["text"] for e in state["entries"]] == texts
+
+
+def test_numbering_is_per_session(world, running, login):
+    start(running.other, world.organiser_a)
+    save(login(world.secretary_a), running.session, text="Phiên này, mục một.")
+    response = save(client_for(running.secretary_a3), running.other, text="Phiên khác, mục một.")
+    assert response.status_code == 201
+    assert response.json()["entry"]["seq"] == 1
+
+
+def test_a_stale_edit_is_refused_with_both_texts(world, running, login):
+    one, two = login(world.secretary_a), client_for(running.secretary_a2)
+    entry_uuid = uuid.uuid4()
+    save(one, running.session, uuid_=entry_uuid, text="Bản gốc.")
+    # Both secretaries open the entry at version 1; the second saves first.
+    first = save(two, running.session, uuid_=entry_uuid, text="Sửa của thư ký hai.", base_version=1)
+    assert first.status_code == 200
+    response = save(
+        one, running.session, uuid_=entry_uuid, text="Sửa của thư ký một.", base_version=1
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["conflict"] is True
+    assert body["current"]["text"] == "Sửa của thư ký hai."
+    assert body["current"]["version"] == 2
+    assert body["attempted_text"] == "Sửa của thư ký một."
+    stored = MinutesEntry.objects.get(uuid=entry_uuid)
+    assert (stored.text, stored.version, stored.updated_by) == (
+        "Sửa của thư ký hai.",
+        2,
+        running.secretary_a2,
+    )
+
+
+def test_an_edit_from_the_current_version_updates_and_bumps_it(world, running, login):
+    client = login(world.secretary_a)
+    entry_uuid = uuid.uuid4()
+    save(client, running.session, uuid_=entry_uuid, text="Ông Một hỏi về đất.")
+    response = save(
+        client, running.session, uuid_=entry_uuid, text="Ông Một hỏi về sổ đỏ.", base_version=1
+    )
+    assert response.status_code == 200
+    assert response.json()["entry"]["version"] == 2
+    stored = MinutesEntry.objects.get(uuid=entry_uuid)
+    assert (stored.text, stored.version, stored.seq) == ("Ông Một hỏi về sổ đỏ.", 2, 1)
+    (change,) = [c for c in history(stored) if c.action == "updated"]
+    assert change.changes["text"] == ["Ông Một hỏi về đất.", "Ông Một hỏi về sổ đỏ."]
+    # The next edit must start from version 2.
+    stale = save(client, running.session, uuid_=entry_uuid, text="Lại sửa.", base_version=1)
+    assert stale.status_code == 409
+
+
+def test_an_empty_entry_is_refused_in_vietnamese(world, running, login):
+    response = save(login(world.secretary_a), running.session, text="   \n ")
+    assert response.status_code == 400
+    assert response.json()["errors"]["text"] == [vi(console.ENTRY_TEXT_REQUIRED)]
+    assert response.json()["final"] is False
+    assert vi(console.ENTRY_TEXT_REQUIRED) == "Hãy nhập nội dung của mục biên bản."
+    assert not MinutesEntry.objects.exists()
+
+
+def test_an_empty_entry_is_refused_in_english_after_switching(world, running, login):
+    client = login(world.secretary_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = save(client, running.session, text="")
+    assert response.status_code == 400
+    assert response.json()["errors"]["text"] == [english(console.ENTRY_TEXT_REQUIRED)]
+
+
+def test_a_speaker_of_another_session_is_refused(world, running, login):
+    response = save(login(world.secretary_a), running.session, speaker=running.other_speaker.pk)
+    assert response.status_code == 400
+    assert not MinutesEntry.objects.exists()
+
+
+def test_the_service_refuses_an_empty_entry(world, running):
+    with pytest.raises(ValidationError) as caught:
+        console.entry_save(
+            actor=world.secretary_a,
+            session=running.session,
+            uuid=uuid.uuid4(),
+            kind="note",
+            text=" ",
+        )
+    assert caught.value.message_dict == {"text": [vi(console.ENTRY_TEXT_REQUIRED)]}
+    assert vi(console.ENTRY_TEXT_REQUIRED) == "Hãy nhập nội dung của mục biên bản."
+    assert english(console.ENTRY_TEXT_REQUIRED) == "Write the text of the entry."
+    assert not MinutesEntry.objects.exists()
+
+
+def test_the_service_refuses_a_speaker_of_another_session(world, running):
+    with pytest.raises(ValidationError) as caught:
+        console.entry_save(
+            actor=world.secretary_a,
+            session=running.session,
+            uuid=uuid.uuid4(),
+            kind="speech",
+            text="Phát biểu.",
+            speaker=running.other_speaker,
+        )
+    assert caught.value.message_dict == {"speaker": [vi(console.SPEAKER_OTHER_SESSION)]}
+    assert not MinutesEntry.objects.exists()
+
+
+def test_an_entry_tied_to_a_speaker_of_this_session(world, running, login):
+    response = save(login(world.secretary_a), running.session, speaker=running.one.pk)
+    assert response.status_code == 201
+    assert response.json()["entry"]["speaker_name"] == "Nguyễn Văn Một"
+    assert MinutesEntry.objects.get().speaker == running.one
+
+
+def test_the_uuid_of_another_sessions_entry_is_refused(world, running, login):
+    start(running.other, world.organiser_a)
+    entry_uuid = uuid.uuid4()
+    save(client_for(running.secretary_a3), running.other, uuid_=entry_uuid, text="Phiên khác.")
+    response = save(login(world.secretary_a), running.session, uuid_=entry_uuid, text="Ghi đè?")
+    assert response.status_code == 400
+    assert response.json()["errors"]["__all__"] == [vi(console.ENTRY_OTHER_SESSION)]
+    assert MinutesEntry.objects.get(uuid=entry_uuid).text == "Phiên khác."
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"uuid": "not-a-uuid", "text": "x"}'])
+def test_an_unreadable_request_is_400(world, running, login, body):
+    url = reverse("console-entry-save", args=[running.session.pk])
+    response = login(world.secretary_a).post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert not MinutesEntry.objects.exists()
+
+
+def test_entries_are_refused_before_the_session_starts(world, scene, login):
+    response = save(login(world.secretary_a), scene.session)
+    assert response.status_code == 400
+    assert response.json()["errors"]["__all__"] == [vi(console.NOT_IN_PROGRESS)]
+    assert response.json()["final"] is False
+    assert not MinutesEntry.objects.exists()
+
+
+# --- the speaker queue -------------------------------------------------------------------------
+
+
+def test_call_next_gives_the_floor_in_queue_order(world, running, login):
+    client = login(world.secretary_a)
+    first = call_next(client, running.session)
+    assert first.status_code == 200
+    assert first.json()["speaker"]["name"] == "Nguyễn Văn Một"
+    assert statuses(running.session) == {
+        "Nguyễn Văn Một": "speaking",
+        "Trần Thị Hai": "waiting",
+        "Lê Văn Ba": "waiting",
+    }
+    second = call_next(client, running.session)
+    assert second.json()["speaker"]["name"] == "Trần Thị Hai"
+    assert statuses(running.session) == {
+        "Nguyễn Văn Một": "spoke",
+        "Trần Thị Hai": "speaking",
+        "Lê Văn Ba": "waiting",
+    }
+    running.one.refresh_from_db()
+    assert running.one.called_at == SESSION_DAY
+    assert running.one.finished_at == SESSION_DAY
+
+
+def test_call_next_with_nobody_waiting(world, running, login):
+    client = login(world.secretary_a)
+    for _ in range(3):
+        call_next(client, running.session)
+    response = call_next(client, running.session)
+    assert response.status_code == 400
+    assert response.json()["errors"]["__all__"] == [vi(console.NO_ONE_WAITING)]
+    # The last speaker keeps the floor.
+    assert statuses(running.session)["Lê Văn Ba"] == "speaking"
+
+
+def test_calling_a_speaker_out_of_turn_ends_the_current_turn(world, running, login):
+    client = login(world.secretary_a)
+    call_next(client, running.session)
+    response = set_status(client, running.session, running.three, "speaking")
+    assert response.status_code == 200
+    assert statuses(running.session) == {
+        "Nguyễn Văn Một": "spoke",
+        "Trần Thị Hai": "waiting",
+        "Lê Văn Ba": "speaking",
+    }
+
+
+def test_refusing_needs_a_reason(world, running, login):
+    client = login(world.secretary_a)
+    response = set_status(client, running.session, running.two, "refused", reason="  ")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reason": [vi(console.REFUSAL_REASON_REQUIRED)]}
+    assert statuses(running.session)["Trần Thị Hai"] == "waiting"
+
+
+def test_the_service_refuses_a_refusal_without_reason(world, running):
+    with pytest.raises(ValidationError) as caught:
+        console.speaker_set_status(actor=world.secretary_a, speaker=running.two, to="refused")
+    assert caught.value.message_dict == {"reason": [vi(console.REFUSAL_REASON_REQUIRED)]}
+    assert statuses(running.session)["Trần Thị Hai"] == "waiting"
+
+
+def test_refusing_with_a_reason_is_recorded(world, running, login):
+    client = login(world.secretary_a)
+    response = set_status(client, running.session, running.two, "refused", reason="Say rượu")
+    assert response.status_code == 200
+    running.two.refresh_from_db()
+    assert (running.two.status, running.two.status_reason) == ("refused", "Say rượu")
+    (change,) = [c for c in history(running.two) if c.action == "status"]
+    assert change.reason == "Say rượu"
+
+
+def test_a_speaker_who_spoke_can_queue_again_at_the_end(world, running, login):
+    client = login(world.secretary_a)
+    call_next(client, running.session)  # Một speaks
+    call_next(client, running.session)  # Một spoke, Hai speaks
+    # Not satisfied with the answer: Một asks to speak again.
+    response = set_status(client, running.session, running.one, "waiting")
+    assert response.status_code == 200
+    assert queue_names(running.session) == ["Lê Văn Ba", "Nguyễn Văn Một"]
+    positions = dict(running.session.speakers.values_list("full_name", "position"))
+    assert positions["Nguyễn Văn Một"] == max(positions.values())
+    assert call_next(client, running.session).json()["speaker"]["name"] == "Lê Văn Ba"
+    assert call_next(client, running.session).json()["speaker"]["name"] == "Nguyễn Văn Một"
+
+
+def test_an_absent_speaker_who_arrives_goes_to_the_end(world, running, login):
+    client = login(world.secretary_a)
+    assert set_status(client, running.session, running.one, "absent").status_code == 200
+    assert set_status(client, running.session, running.one, "waiting").status_code == 200
+    assert queue_names(running.session) == ["Trần Thị Hai", "Lê Văn Ba", "Nguyễn Văn Một"]
+
+
+@pytest.mark.parametrize(
+    ("before", "to"),
+    [("refused", "waiting"), ("waiting", "spoke"), ("spoke", "speaking"), ("absent", "refused")],
+)
+def test_moves_outside_the_table_are_refused(world, running, login, before, to):
+    Speaker.objects.filter(pk=running.one.pk).update(status=before, status_reason="x")
+    response = set_status(login(world.secretary_a), running.session, running.one, to, "Lý do")
+    assert response.status_code == 400
+    labels = {"from": Speaker.Status(before).label, "to": Speaker.Status(to).label}
+    assert response.json()["errors"]["__all__"] == [vi(console.STATUS_NOT_ALLOWED, **labels)]
+    assert statuses(running.session)["Nguyễn Văn Một"] == before
+
+
+def test_the_speaker_moves_table_matches_the_statuses():
+    assert set(console.SPEAKER_MOVES) == set(Speaker.Status.values)
+    for targets in console.SPEAKER_MOVES.values():
+        assert targets <= set(Speaker.Status.values)
+    assert console.SPEAKER_MOVES[Speaker.Status.REFUSED] == frozenset()
+
+
+def test_an_unknown_status_is_400(world, running, login):
+    response = set_status(login(world.secretary_a), running.session, running.one, "gone")
+    assert response.status_code == 400
+    assert statuses(running.session)["Nguyễn Văn Một"] == "waiting"
+
+
+def test_a_speaker_of_another_session_is_not_found_on_this_console(world, running, login):
+    start(running.other, world.organiser_a)
+    response = set_status(
+        login(world.organiser_a), running.session, running.other_speaker, "absent"
+    )
+    assert response.status_code == 404
+    running.other_speaker.refresh_from_db()
+    assert running.other_speaker.status == "waiting"
+
+
+def test_registering_on_the_spot_joins_the_end_of_the_queue(world, running, login):
+    response = register(login(world.secretary_a), running.session, full_name="Đinh Văn Mới")
+    assert response.status_code == 201
+    speaker = Speaker.objects.get(full_name="Đinh Văn Mới")
+    # Whatever the form says, a speaker registered in the hall came "at the session".
+    assert speaker.channel == Speaker.Channel.AT_SESSION
+    assert speaker.status == "waiting"
+    assert speaker.registered_by == world.secretary_a
+    assert queue_names(running.session)[-1] == "Đinh Văn Mới"
+
+
+def test_registering_on_the_spot_refuses_under_18(world, running, login):
+    # A session in 2026: born in 2009 may not speak (the same rule as before the session).
+    response = register(login(world.secretary_a), running.session, birth_year=2009)
+    assert response.status_code == 400
+    assert response.json()["errors"]["birth_year"] == [
+        vi(services.UNDER_18, year=2008, session_year=2026)
+    ]
+    assert not Speaker.objects.filter(full_name="Đinh Văn Mới").exists()
+
+
+def test_the_on_the_spot_registration_service_refuses_under_18(world, running):
+    with pytest.raises(ValidationError) as caught:
+        services.speaker_register(
+            actor=world.secretary_a,
+            session=running.session,
+            full_name="Lò Văn Nhỏ",
+            birth_year=2009,
+            address="Thôn Nam",
+            topic="Học phí",
+            channel=Speaker.Channel.AT_SESSION,
+        )
+    assert caught.value.message_dict == {
+        "birth_year": [vi(services.UNDER_18, year=2008, session_year=2026)]
+    }
+    assert not Speaker.objects.filter(full_name="Lò Văn Nhỏ").exists()
+
+
+def test_registering_on_the_spot_born_eighteen_years_before(world, running, login):
+    response = register(login(world.secretary_a), running.session, birth_year=2008)
+    assert response.status_code == 201
+    assert Speaker.objects.get(full_name="Đinh Văn Mới").birth_year == 2008
+
+
+def test_registering_with_a_missing_field_is_400(world, running, login):
+    response = register(login(world.secretary_a), running.session, full_name="")
+    assert response.status_code == 400
+    assert "full_name" in response.json()["errors"]
+    assert running.session.speakers.count() == 3
+
+
+# --- starting and ending the session -----------------------------------------------------------
+
+
+def test_start_moves_a_scheduled_session_in_progress(world, scene, login):
+    response = login(world.secretary_a).post(reverse("console-start", args=[scene.session.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("session-console", args=[scene.session.pk])
+    scene.session.refresh_from_db()
+    assert (scene.session.status, scene.session.started_at) == ("in_progress", SESSION_DAY)
+
+
+def test_ending_records_attendance_and_end_time(world, running, login):
+    client = login(world.secretary_a)
+    url = reverse("console-end", args=[running.session.pk])
+    response = client.post(url, {"invited_count": 120, "attending_count": 95})
+    assert response.status_code == 302
+    assert response.url == reverse("session-minutes", args=[running.session.pk])
+    running.session.refresh_from_db()
+    assert running.session.status == "held"
+    assert running.session.ended_at == SESSION_DAY
+    assert (running.session.invited_count, running.session.attending_count) == (120, 95)
+    (change,) = [c for c in history(running.session) if c.action == "attendance"]
+    assert change.changes["attending_count"] == [None, 95]
+    assert change.actor == world.secretary_a
+    page = client.get(response.url)
+    assert "120 / 95" in page.text
+
+
+def test_ending_without_the_invited_count(world, running, login):
+    url = reverse("console-end", args=[running.session.pk])
+    login(world.organiser_a).post(url, {"invited_count": "", "attending_count": 40})
+    running.session.refresh_from_db()
+    assert running.session.status == "held"
+    assert (running.session.invited_count, running.session.attending_count) == (None, 40)
+
+
+def test_more_attending_than_invited_is_refused_on_the_attending_field(world, running):
+    with pytest.raises(ValidationError) as caught:
+        console.session_end(
+            actor=world.secretary_a, session=running.session, attending_count=150, invited_count=120
+        )
+    assert caught.value.message_dict == {
+        "attending_count": [vi(console.ATTENDANCE_TOO_HIGH, attending=150, invited=120)]
+    }
+    running.session.refresh_from_db()
+    assert running.session.status == "in_progress"
+    assert running.session.ended_at is None
+
+
+def test_more_attending_than_invited_is_refused_by_the_page(world, running, login):
+    client = login(world.secretary_a)
+    before = db_state(running.session)
+    url = reverse("console-end", args=[running.session.pk])
+    response = client.post(url, {"invited_count": 120, "attending_count": 150})
+    assert db_state(running.session) == before
+    # The console again, with what was typed and why it was refused.
+    assert response.status_code == 400
+    assert shown(console.ATTENDANCE_TOO_HIGH, attending=150, invited=120) in response.text
+
+
+def test_more_attending_than_invited_shows_the_error_beside_the_field(world, running, login):
+    url = reverse("console-end", args=[running.session.pk])
+    response = login(world.secretary_a).post(
+        url, {"invited_count": 120, "attending_count": 150}, follow=True
+    )
+    end_form = re.search(r'<form[^>]*id="end-form".*?</form>', response.text, re.S).group(0)
+    assert shown(console.ATTENDANCE_TOO_HIGH, attending=150, invited=120) in end_form
+    assert re.search(r'<input[^>]*name="attending_count"[^>]*value="150"', end_form)
+
+
+def test_ending_a_session_that_is_not_running_changes_nothing(world, scene, login):
+    before = db_state(scene.session)
+    url = reverse("console-end", args=[scene.session.pk])
+    login(world.organiser_a).post(url, {"invited_count": 100, "attending_count": 90})
+    assert db_state(scene.session) == before
+
+
+# --- finalised minutes refuse every change -----------------------------------------------------
+
+
+@pytest.fixture
+def finalised(world, running, fake_pdf, login):
+    """The session held and its minutes finalised, with one entry and one spoken turn."""
+    client = login(world.secretary_a)
+    entry_uuid = uuid.uuid4()
+    save(client, running.session, uuid_=entry_uuid, text="Bế mạc hội nghị.")
+    call_next(client, running.session)
+    end(world, running.session)
+    finalise(world, running.session)
+    running.session.refresh_from_db()
+    running.entry_uuid = entry_uuid
+    return running
+
+
+FINAL_WRITES: list[tuple[str, Callable]] = [
+    ("new entry", lambda c, s: save(c, s.session, text="Thêm sau khi chốt.")),
+    (
+        "edit",
+        lambda c, s: save(
+            c, s.session, uuid_=s.entry_uuid, text="Sửa sau khi chốt.", base_version=1
+        ),
+    ),
+    ("status", lambda c, s: set_status(c, s.session, s.one, "waiting")),
+    ("refuse", lambda c, s: set_status(c, s.session, s.two, "refused", "Gây rối")),
+    ("call next", lambda c, s: call_next(c, s.session)),
+]
+
+
+@pytest.mark.parametrize("write", [w for _, w in FINAL_WRITES], ids=[n for n, _ in FINAL_WRITES])
+def test_finalised_minutes_refuse_console_writes(world, finalised, login, write):
+    before = db_state(finalised.session)
+    response = write(login(world.organiser_a), finalised)
+    assert response.status_code == 400
+    assert response.json()["final"] is True
+    assert db_state(finalised.session) == before
+
+
+def test_the_final_refusal_says_when_and_by_whom(world, finalised, login):
+    record = Minutes.objects.get(session=finalised.session)
+    response = save(login(world.secretary_a), finalised.session, text="Thêm sau khi chốt.")
+    assert response.json()["errors"]["__all__"] == [
+        vi(console.MINUTES_FINAL, date="15/12/2026 09:00", name=str(record.finalised_by))
+    ]
+
+
+def test_finalised_minutes_refuse_a_second_finalise(world, finalised, login):
+    record = Minutes.objects.get(session=finalised.session)
+    before = db_state(finalised.session)
+    url = reverse("minutes-finalize", args=[finalised.session.pk])
+    response = login(world.organiser_a).post(url, {"chair_name": "Người Khác"}, follow=True)
+    assert response.status_code == 200
+    assert db_state(finalised.session) == before
+    assert StoredDocument.objects.count() == 1
+    assert Minutes.objects.get(pk=record.pk).chair_name == "Trần Văn Chủ"
+    date = "15/12/2026 09:00"
+    assert shown(console.MINUTES_FINAL, date=date, name=record.finalised_by) in response.text
+
+
+def test_finalising_needs_the_chair(world, running, fake_pdf, login):
+    end(world, running.session)
+    url = reverse("minutes-finalize", args=[running.session.pk])
+    response = login(world.secretary_a).post(url, {"chair_name": "  "}, follow=True)
+    assert shown(console.CHAIR_REQUIRED) in response.text
+    assert not Minutes.objects.filter(finalised_at__isnull=False).exists()
+    assert StoredDocument.objects.count() == 0
+
+
+def test_the_state_tells_the_console_the_minutes_are_final(world, finalised, login):
+    assert poll(login(world.secretary_a), finalised.session).json()["final"] is True
+
+
+def real_pdf_text(pdf: bytes) -> str:
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+def test_the_stored_pdf_is_served_and_its_sha256_shown(world, running, login, monkeypatch):
+    client = login(world.secretary_a)
+    save(client, running.session, text="Ông Một hỏi về đường làng.")
+    end(world, running.session)
+    pdf_url = reverse("minutes-pdf", args=[running.session.pk])
+    draft = client.get(pdf_url)
+    assert draft.status_code == 200
+    assert "DỰ THẢO" in real_pdf_text(draft.content)
+
+    url = reverse("minutes-finalize", args=[running.session.pk])
+    response = client.post(url, {"chair_name": "Trần Văn Chủ"})
+    assert response.status_code == 302
+    record = Minutes.objects.get(session=running.session)
+    assert record.is_final
+    # From now on the stored bytes are served; nothing is rendered again.
+    monkeypatch.setattr(documents, "minutes_pdf", lambda *a, **k: pytest.fail("re-rendered"))
+    final = client.get(pdf_url)
+    assert final.status_code == 200
+    assert final["Content-Type"] == "application/pdf"
+    assert f'filename="bien-ban-{running.session.pk}.pdf"' in final["Content-Disposition"]
+    digest = hashlib.sha256(final.content).hexdigest()
+    assert digest == record.sha256
+    page = client.get(reverse("session-minutes", args=[running.session.pk]))
+    shown_sha = re.search(r'id="minutes-sha256">([0-9a-f]+)<', page.text).group(1)
+    assert shown_sha == digest
+    text = real_pdf_text(final.content)
+    assert "DỰ THẢO" not in text
+    assert "Ông Một hỏi về đường làng." in text
+    assert client.get(pdf_url).content == final.content
+
+
+@pytest.fixture
+def final_in_progress(world, running, fake_pdf, login):
+    """The minutes page offers "Finalise" while the session is still in progress."""
+    url = reverse("minutes-finalize", args=[running.session.pk])
+    login(world.secretary_a).post(url, {"chair_name": "Trần Văn Chủ"})
+    return running
+
+
+def test_final_minutes_refuse_registering_a_speaker(world, final_in_progress, login):
+    before = db_state(final_in_progress.session)
+    response = register(login(world.secretary_a), final_in_progress.session)
+    assert response.status_code == 400
+    assert db_state(final_in_progress.session) == before
+
+
+def test_final_minutes_keep_the_attendance_they_were_signed_with(world, final_in_progress, login):
+    url = reverse("console-end", args=[final_in_progress.session.pk])
+    login(world.secretary_a).post(url, {"invited_count": 100, "attending_count": 95})
+    session = DialogueSession.objects.get(pk=final_in_progress.session.pk)
+    assert Minutes.objects.get(session=session).is_final
+    assert (session.invited_count, session.attending_count) == (None, None)
+
+
+# --- reopening ---------------------------------------------------------------------------------
+
+
+def reopen(client, session, reason: str):
+    return client.post(
+        reverse("minutes-reopen", args=[session.pk]), {"reason": reason}, follow=True
+    )
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "secretary_a2", "organiser_b", "supervisor"])
+def test_reopening_is_for_the_units_organisers(world, finalised, persona):
+    user = getattr(finalised, persona, None) or getattr(world, persona)
+    before = db_state(finalised.session)
+    url = reverse("minutes-reopen", args=[finalised.session.pk])
+    response = client_for(user).post(url, {"reason": "Ghi thiếu ý kiến."})
+    assert response.status_code == 404
+    assert db_state(finalised.session) == before
+
+
+def test_reopening_needs_a_reason(world, finalised, login):
+    before = db_state(finalised.session)
+    response = reopen(login(world.organiser_a), finalised.session, "   ")
+    assert shown(console.REOPEN_REASON_REQUIRED) in response.text
+    assert db_state(finalised.session) == before
+    assert Minutes.objects.get(session=finalised.session).is_final
+
+
+def test_reopening_is_recorded_and_entries_can_be_saved_again(world, finalised, login):
+    reason = "Thư ký ghi thiếu ý kiến của ông Một."
+    response = reopen(login(world.organiser_a), finalised.session, reason)
+    assert response.status_code == 200
+    record = Minutes.objects.get(session=finalised.session)
+    assert not record.is_final
+    assert (record.sha256, record.finalised_by) == ("", None)
+    (change,) = [c for c in history(record) if c.action == "reopened"]
+    assert (change.reason, change.actor) == (reason, world.organiser_a)
+    # The signed PDF stays as the record of what was signed.
+    assert StoredDocument.objects.count() == 1
+    assert escape(reason) in response.text  # the history on the minutes page
+
+    added = save(client_for(world.secretary_a), finalised.session, text="Bổ sung ý kiến ông Một.")
+    assert added.status_code == 201
+    edited = save(
+        client_for(world.secretary_a),
+        finalised.session,
+        uuid_=finalised.entry_uuid,
+        text="Bế mạc hội nghị lúc 11 giờ.",
+        base_version=1,
+    )
+    assert edited.status_code == 200
+
+
+def test_reopening_minutes_that_are_not_final(world, running, login):
+    end(world, running.session)
+    console.minutes_of(running.session)
+    response = reopen(login(world.organiser_a), running.session, "Không cần")
+    assert shown(console.NOT_FINAL) in response.text
+    assert not history(Minutes.objects.get(session=running.session)).exists()
+
+
+def test_a_reopened_session_can_be_finalised_again(world, finalised, login):
+    reopen(login(world.organiser_a), finalised.session, "Bổ sung ý kiến.")
+    finalise(world, finalised.session)
+    assert Minutes.objects.get(session=finalised.session).is_final
+    assert StoredDocument.objects.count() == 2
+
+
+# --- who may use the console -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    method: str
+    #: the session status in which a permitted user's request succeeds
+    needs: str
+    ok: int
+    url: Callable[[SimpleNamespace], str]
+    send: Callable[[Client, str, SimpleNamespace], object]
+    #: whether the permitted request did its work
+    done: Callable[[SimpleNamespace], bool]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.name}"
+
+
+def _session_url(name: str) -> Callable[[SimpleNamespace], str]:
+    return lambda s: reverse(name, args=[s.session.pk])
+
+
+def _get(client, url, s):
+    return client.get(url)
+
+
+ACCESS_UUID = uuid.UUID("0b5f8d0e-8b7a-4c36-9d55-6a5e2f7f0c11")
+
+ACTIONS = [
+    Action(
+        "session-console",
+        "GET",
+        "in_progress",
+        200,
+        _session_url("session-console"),
+        _get,
+        lambda s: True,
+    ),
+    Action(
+        "console-state",
+        "GET",
+        "in_progress",
+        200,
+        _session_url("console-state"),
+        _get,
+        lambda s: True,
+    ),
+    Action(
+        "console-entry-save",
+        "POST",
+        "in_progress",
+        201,
+        _session_url("console-entry-save"),
+        lambda c, url, s: post_json(c, url, {"uuid": str(ACCESS_UUID), "text": "Mục mới."}),
+        lambda s: MinutesEntry.objects.filter(uuid=ACCESS_UUID).exists(),
+    ),
+    Action(
+        "console-next",
+        "POST",
+        "in_progress",
+        200,
+        _session_url("console-next"),
+        lambda c, url, s: c.post(url),
+        lambda s: statuses(s.session)["Nguyễn Văn Một"] == "speaking",
+    ),
+    Action(
+        "console-speaker-status",
+        "POST",
+        "in_progress",
+        200,
+        lambda s: reverse("console-speaker-status", args=[s.session.pk, s.two.pk]),
+        lambda c, url, s: post_json(c, url, {"to": "absent"}),
+        lambda s: statuses(s.session)["Trần Thị Hai"] == "absent",
+    ),
+    Action(
+        "console-speaker-register",
+        "POST",
+        "in_progress",
+        201,
+        _session_url("console-speaker-register"),
+        lambda c, url, s: c.post(
+            url,
+            {
+                "full_name": "Đinh Văn Mới",
+                "birth_year": 1975,
+                "address": "Thôn Nam",
+                "topic": "Nước sạch",
+                "channel": "in_advance",
+            },
+        ),
+        lambda s: s.session.speakers.filter(full_name="Đinh Văn Mới").exists(),
+    ),
+    Action(
+        "console-start",
+        "POST",
+        "scheduled",
+        302,
+        _session_url("console-start"),
+        lambda c, url, s: c.post(url),
+        lambda s: DialogueSession.objects.get(pk=s.session.pk).status == "in_progress",
+    ),
+    Action(
+        "console-end",
+        "POST",
+        "in_progress",
+        302,
+        _session_url("console-end"),
+        lambda c, url, s: c.post(url, {"invited_count": 100, "attending_count": 90}),
+        lambda s: DialogueSession.objects.get(pk=s.session.pk).status == "held",
+    ),
+    Action(
+        "minutes-finalize",
+        "POST",
+        "held",
+        302,
+        _session_url("minutes-finalize"),
+        lambda c, url, s: c.post(url, {"chair_name": "Trần Văn Chủ"}),
+        lambda s: Minutes.objects.filter(session=s.session, finalised_at__isnull=False).exists(),
+    ),
+]
+
+PERMITTED = ["organiser_a", "secretary_a", "secretary_a2"]
+#: A secretary of commune A who keeps another session, people of other units, other roles.
+REFUSED = ["secretary_a3", "organiser_b", "supervisor", "administrator", "responder_a", "outsider"]
+
+
+def persona(world, scene, name: str):
+    return getattr(scene, name, None) or getattr(world, name)
+
+
+@pytest.fixture
+def ready(world, scene, fake_pdf):
+    def _ready(action: Action) -> SimpleNamespace:
+        if action.needs in ("in_progress", "held"):
+            start(scene.session, world.organiser_a)
+        if action.needs == "held":
+            end(world, scene.session)
+        scene.session.refresh_from_db()
+        return scene
+
+    return _ready
+
+
+@pytest.mark.parametrize("who", PERMITTED)
+@pytest.mark.parametrize("action", ACTIONS, ids=str)
+def test_the_sessions_secretaries_and_organisers_use_the_console(world, ready, action, who):
+    scene = ready(action)
+    client = client_for(persona(world, scene, who))
+    response = action.send(client, action.url(scene), scene)
+    assert response.status_code == action.ok
+    if action.ok == 302:
+        assert not response.url.startswith(reverse("login"))
+    assert action.done(scene)
+
+
+@pytest.mark.parametrize("who", REFUSED)
+@pytest.mark.parametrize("action", ACTIONS, ids=str)
+def test_everyone_else_gets_404_and_changes_nothing(world, ready, action, who):
+    scene = ready(action)
+    before = db_state(scene.session)
+    client = client_for(persona(world, scene, who))
+    response = action.send(client, action.url(scene), scene)
+    assert response.status_code == 404
+    assert db_state(scene.session) == before
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=str)
+def test_anonymous_is_sent_to_login(world, ready, client, action):
+    scene = ready(action)
+    before = db_state(scene.session)
+    response = action.send(client, action.url(scene), scene)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert db_state(scene.session) == before
+
+
+def test_an_organiser_of_commune_a_uses_a_console_he_is_not_secretary_of(world, scene):
+    start(scene.other, world.organiser_a)
+    response = save(client_for(world.organiser_a), scene.other, text="Ghi bởi tổ chức.")
+    assert response.status_code == 201
+
+
+def test_a_missing_session_is_404(world, scene, login):
+    missing = DialogueSession.objects.order_by("-pk").first().pk + 100
+    client = login(world.organiser_a)
+    assert client.get(reverse("console-state", args=[missing])).status_code == 404
+    assert client.get(reverse("session-console", args=[missing])).status_code == 404
+
+
+def test_state_urls_answer_only_get_and_write_urls_only_post(world, running, login):
+    client = login(world.secretary_a)
+    assert client.post(reverse("console-state", args=[running.session.pk])).status_code == 405
+    assert client.get(reverse("console-entry-save", args=[running.session.pk])).status_code == 405
+    assert client.get(reverse("console-next", args=[running.session.pk])).status_code == 405
+    assert client.get(reverse("console-end", args=[running.session.pk])).status_code == 405
+
+
+# --- polling: conditional GETs -----------------------------------------------------------------
+
+
+def test_an_unchanged_console_answers_304(world, running, login):
+    client = login(world.secretary_a)
+    first = poll(client, running.session)
+    assert first.status_code == 200
+    tag = first["ETag"]
+    assert tag.startswith('"') and tag.endswith('"')
+    assert first.json()["status"] == "in_progress"
+    again = poll(client, running.session, tag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == tag
+    assert "no-cache" in again["Cache-Control"]
+
+
+CHANGES: list[tuple[str, Callable]] = [
+    ("entry", lambda c, s: save(c, s.session, text="Mục mới.")),
+    ("speaker status", lambda c, s: set_status(c, s.session, s.two, "absent")),
+    ("call next", lambda c, s: call_next(c, s.session)),
+    ("register", lambda c, s: register(c, s.session)),
+]
+
+
+@pytest.mark.parametrize("change", [c for _, c in CHANGES], ids=[n for n, _ in CHANGES])
+def test_a_change_by_the_other_secretary_gets_the_full_state_again(
+    world, running, login, django_capture_on_commit_callbacks, change
+):
+    watcher = login(world.secretary_a)
+    tag = poll(watcher, running.session)["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change(client_for(running.secretary_a2), running)
+    assert response.status_code in (200, 201)
+    after = poll(watcher, running.session, tag)
+    assert after.status_code == 200
+    assert after["ETag"] != tag
+    assert poll(watcher, running.session, after["ETag"]).status_code == 304
+
+
+def test_the_new_state_carries_the_change(
+    world, running, login, django_capture_on_commit_callbacks
+):
+    watcher = login(world.secretary_a)
+    tag = poll(watcher, running.session)["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client_for(running.secretary_a2), running.session, text="Thư ký hai ghi.")
+        call_next(client_for(running.secretary_a2), running.session)
+    state = poll(watcher, running.session, tag).json()
+    assert [e["text"] for e in state["entries"]] == ["Thư ký hai ghi."]
+    assert state["entries"][0]["by"] == str(running.secretary_a2)
+    assert [(s["name"], s["status"]) for s in state["speakers"]][:2] == [
+        ("Nguyễn Văn Một", "speaking"),
+        ("Trần Thị Hai", "waiting"),
+    ]
+
+
+def test_the_tag_is_per_viewer(world, running, login):
+    secretary_tag = poll(login(world.secretary_a), running.session)["ETag"]
+    other = client_for(running.secretary_a2)
+    response = poll(other, running.session, secretary_tag)
+    assert response.status_code == 200
+    assert response.json()["status"] == "in_progress"
+    assert response["ETag"] != secretary_tag
+
+
+@pytest.mark.parametrize("who", ["secretary_a3", "organiser_b", "outsider"])
+def test_a_borrowed_tag_does_not_open_the_console_to_others(world, running, login, who):
+    tag = poll(login(world.secretary_a), running.session)["ETag"]
+    response = poll(client_for(persona(world, running, who)), running.session, tag)
+    assert response.status_code == 404
+
+
+def test_several_tags_in_if_none_match(world, running, login):
+    client = login(world.secretary_a)
+    tag = poll(client, running.session)["ETag"]
+    assert poll(client, running.session, f'"old-tag", {tag}').status_code == 304
+
+
+# --- the projector display ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def on_screen(world, running, login):
+    """Một speaking, Hai and Ba waiting; a fourth speaker absent and a fifth refused."""
+    client = login(world.secretary_a)
+    absent = register(client, running.session, full_name="Vắng Mặt Bốn", address="Thôn Xa")
+    refused = register(client, running.session, full_name="Từ Chối Năm", address="Thôn Gần")
+    set_status(
+        client, running.session, Speaker.objects.get(pk=absent.json()["speaker"]["id"]), "absent"
+    )
+    set_status(
+        client,
+        running.session,
+        Speaker.objects.get(pk=refused.json()["speaker"]["id"]),
+        "refused",
+        "Gây rối",
+    )
+    call_next(client, running.session)
+    running.token = console.display_token(running.session)
+    return running
+
+
+def display_state(client, token: str, tag: str | None = None):
+    headers = {"HTTP_IF_NONE_MATCH": tag} if tag else {}
+    return client.get(reverse("display-state", args=[token]), **headers)
+
+
+def test_the_display_works_without_login(on_screen, client):
+    page = client.get(reverse("session-display", args=[on_screen.token]))
+    assert page.status_code == 200
+    assert "HN-CONSOLE đối thoại xã A" in page.text
+    assert reverse("display-state", args=[on_screen.token]) in page.text
+    state = display_state(client, on_screen.token)
+    assert state.status_code == 200
+    assert state.json()["title"] == "HN-CONSOLE đối thoại xã A"
+
+
+def test_the_display_shows_names_and_hamlets_of_current_and_next_only(on_screen, client):
+    response = display_state(client, on_screen.token)
+    state = response.json()
+    assert (state["current"]["name"], state["current"]["address"]) == (
+        "Nguyễn Văn Một",
+        "Thôn Đông",
+    )
+    assert [(s["name"], s["address"]) for s in state["next"]] == [
+        ("Trần Thị Hai", "Xóm Tây"),
+        ("Lê Văn Ba", "Thôn Bắc"),
+    ]
+    for speaker in [state["current"], *state["next"]]:
+        assert not {"birth_year", "phone", "topic", "reason", "summary"} & set(speaker)
+    body = response.content.decode()
+    for private in (PHONE_ONE, TOPIC_ONE, str(BIRTH_YEAR_ONE), "Gây rối"):
+        assert private not in body
+    assert "Vắng Mặt Bốn" not in body
+    assert "Từ Chối Năm" not in body
+    page = client.get(reverse("session-display", args=[on_screen.token])).text
+    for private in (PHONE_ONE, TOPIC_ONE, str(BIRTH_YEAR_ONE)):
+        assert private not in page
+
+
+def test_the_display_with_nobody_speaking(running, client):
+    token = console.display_token(running.session)
+    state = display_state(client, token).json()
+    assert state["current"] is None
+    assert [s["name"] for s in state["next"]] == ["Nguyễn Văn Một", "Trần Thị Hai", "Lê Văn Ba"]
+
+
+def test_the_display_answers_304_until_the_queue_moves(world, on_screen, client):
+    tag = display_state(client, on_screen.token)["ETag"]
+    unchanged = display_state(client, on_screen.token, tag)
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    call_next(client_for(world.secretary_a), on_screen.session)
+    moved = display_state(client, on_screen.token, tag)
+    assert moved.status_code == 200
+    assert moved.json()["current"]["name"] == "Trần Thị Hai"
+    assert moved["ETag"] != tag
+
+
+def test_the_display_token_is_made_once(running):
+    token = console.display_token(running.session)
+    assert len(token) >= 20
+    assert console.display_token(DialogueSession.objects.get(pk=running.session.pk)) == token
+
+
+def test_the_console_page_links_the_display(world, running, login):
+    page = login(world.secretary_a).get(reverse("session-console", args=[running.session.pk]))
+    token = DialogueSession.objects.get(pk=running.session.pk).display_token
+    assert token
+    assert f"/display/{token}/" in page.text
+
+
+def test_a_wrong_or_short_token_is_404(running, client):
+    token = console.display_token(running.session)
+    # A session from before tokens were made at creation has an empty one: nothing matches it.
+    DialogueSession.objects.filter(pk=running.session.pk).update(display_token="")
+    assert client.get("/display/%20/state/").status_code == 404
+    DialogueSession.objects.filter(pk=running.session.pk).update(display_token=token)
+    wrong = "x" * len(token)
+    for bad in (
+        wrong,
+        token[:19],
+        token[:1],
+        token + "x",
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+    ):
+        assert client.get(reverse("session-display", args=[bad])).status_code == 404
+        assert display_state(client, bad).status_code == 404
