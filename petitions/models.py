@@ -58,10 +58,21 @@ class Petition(models.Model):
         DUPLICATE = "duplicate", _("Duplicate")
         ANSWERED_AT_SESSION = "answered_at_session", _("Answered at the session")
         TO_ANSWER_AFTER = "to_answer_after", _("To be answered after the session")
+        ASSIGNED = "assigned", _("Assigned to an agency")
+        ANSWERED = "answered", _("Answered by the agency")
+        FORWARDED = "forwarded", _("Forwarded to the competent level")
 
     #: Scopes that are not dialogued: routed out with a recorded reason (Gia Nghĩa 2022).
     ROUTED_SCOPES = frozenset({Scope.COMPLAINT, Scope.DENUNCIATION})
-    RESOLVED_STATUSES = frozenset({Status.ROUTED_OUT, Status.DUPLICATE, Status.ANSWERED_AT_SESSION})
+    RESOLVED_STATUSES = frozenset(
+        {
+            Status.ROUTED_OUT,
+            Status.DUPLICATE,
+            Status.ANSWERED_AT_SESSION,
+            Status.ANSWERED,
+            Status.FORWARDED,
+        }
+    )
 
     session = models.ForeignKey(
         DialogueSession,

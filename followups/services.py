@@ -1,0 +1,637 @@
+"""Writes after the session: the conclusion notice, assignments, responses, extensions,
+forwarding, and the recomputation of open due dates when the calendar changes.
+
+Every write is recorded (dialogue.audit) on the assignment and, where the citizen's matter moves,
+on the petition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dialogue import audit, storage
+from dialogue.models import Agency, Milestone, User
+from dialogue.workcalendar import get_calendar
+from followups import deadlines
+from followups.documents import draft_body, notice_filename, notice_pdf
+from followups.models import Assignment, ConclusionNotice, Extension, Forwarding, Response
+from followups.unresolved import ASSIGNABLE_STATUSES, petitions_to_assign
+from petitions.models import Petition
+from sessions.models import DialogueSession, SessionMilestone
+from sessions.services import session_transition
+
+NOTICE_BEFORE_SESSION = _("The conclusion notice is drafted once the session has been held.")
+NOTICE_ISSUED_READ_ONLY = _("The notice has been issued: it can no longer be changed.")
+NOTICE_NUMBER_REQUIRED = _("Enter the number and symbol of the notice, for example 45/TB-UBND.")
+NOTICE_DATE_REQUIRED = _("Enter the date of issue.")
+NOTICE_DATE_BEFORE_SESSION = _("The notice cannot be issued before the session ended (%(date)s).")
+NOTICE_DATE_IN_FUTURE = _("The date of issue cannot be later than today.")
+NOTICE_SIGNER_REQUIRED = _("Enter the signer's name and title.")
+NOTICE_AGENCY_MISSING = _(
+    "Choose at least one responsible agency for petition no. %(number)s: “%(content)s”."
+)
+AGENCY_OUT_OF_REACH = _("%(agency)s cannot be assigned: choose an agency of %(unit)s or above it.")
+NOTICE_NOT_ISSUED = _("Agencies are assigned when the conclusion notice is issued.")
+ALREADY_ASSIGNED = _("%(agency)s already has this petition open.")
+PETITION_NOT_ASSIGNABLE = _("This petition is resolved or routed out: it is not assigned.")
+ASSIGNMENT_CLOSED = _("This assignment is closed (%(status)s): nothing more is recorded on it.")
+RESPONSE_TEXT_REQUIRED = _("Enter the content of the response.")
+DATE_IN_FUTURE = _("This date cannot be later than today.")
+DATE_BEFORE_ASSIGNMENT = _("This date cannot be earlier than the assignment (%(date)s).")
+ATTACHMENT_NOT_PDF = _("The signed document must be a PDF file.")
+ATTACHMENT_TOO_LARGE = _("The file is too large: at most %(limit)s MB.")
+DOCUMENT_NUMBER_REQUIRED = _("Enter the number of the written response.")
+EXTENSION_NOT_LATER = _("The new due date must be later than the current one (%(date)s).")
+EXTENSION_REASON_REQUIRED = _("Say why more time is needed.")
+EXTENSION_CITIZEN_NOT_TOLD = _(
+    "Enter the date the citizen was told of the extension: the citizen must be informed."
+)
+EXTENSION_PENDING = _("An extension request is already waiting for a decision.")
+EXTENSION_DECIDED = _("This request has already been decided.")
+EXTENSION_NOT_WORKING_DAY = _(
+    "The new due date falls on a day off (%(day)s): choose a working day."
+)
+FORWARD_LEVEL_NOT_HIGHER = _(
+    "A matter is forwarded to a level above %(unit)s: choose the province, the central level "
+    "or another competent body."
+)
+FORWARD_BODY_REQUIRED = _("Say which body receives the matter.")
+FORWARD_DOCUMENT_REQUIRED = _("Enter the number of the forwarding document.")
+
+NOTICE_STATUSES = frozenset(
+    {
+        DialogueSession.Status.HELD,
+        DialogueSession.Status.CONCLUDED,
+        DialogueSession.Status.CLOSED,
+    }
+)
+NOTICE_FIELDS = (
+    "parent_body",
+    "issuing_body",
+    "number",
+    "place",
+    "issued_on",
+    "title",
+    "body",
+    "recipients",
+    "signer_capacity",
+    "signer_body",
+    "signer_title",
+    "signer_name",
+)
+NOTICE_DOCUMENT = "notice"
+RESPONSE_DOCUMENT = "response"
+MAX_ATTACHMENT_MB = 10
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _snapshot(obj, fields) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+# --- the conclusion notice ------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_draft(*, actor: User, session: DialogueSession) -> ConclusionNotice:
+    """The session's notice, drafted from the session the first time it is asked for."""
+    if session.status not in NOTICE_STATUSES:
+        raise ValidationError(NOTICE_BEFORE_SESSION)
+    existing = ConclusionNotice.objects.filter(session=session).first()
+    if existing is not None:
+        return existing
+    plan = session.plan
+    notice = ConclusionNotice.objects.create(
+        session=session,
+        unit=session.unit,
+        parent_body=plan.parent_body,
+        issuing_body=plan.issuing_body,
+        place=plan.place,
+        title=f"Kết luận của {session.chair_title or 'Người chủ trì'} tại {session.title}",
+        body=draft_body(session, notice_on=_today()),
+        recipients=plan.recipients,
+        signer_capacity=plan.signer_capacity,
+        signer_body=plan.signer_body,
+        signer_title=plan.signer_title,
+        signer_name=plan.signer_name,
+        created_by=actor,
+    )
+    audit.record(notice, actor=actor, action="drafted")
+    return notice
+
+
+@transaction.atomic
+def notice_update(*, actor: User, notice: ConclusionNotice, **fields: Any) -> ConclusionNotice:
+    notice = ConclusionNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.is_issued:
+        raise ValidationError(NOTICE_ISSUED_READ_ONLY)
+    before = _snapshot(notice, NOTICE_FIELDS)
+    for name, value in fields.items():
+        if name not in NOTICE_FIELDS:
+            raise TypeError(f"notice_update() got an unexpected field {name!r}")
+        setattr(notice, name, value)
+    notice.save(update_fields=[*fields, "updated_at"])
+    audit.record(
+        notice,
+        actor=actor,
+        action="updated",
+        changes=audit.diff(before, _snapshot(notice, NOTICE_FIELDS)),
+    )
+    return notice
+
+
+def _check_agency(agency: Agency, petition: Petition) -> None:
+    if not Agency.objects.serving(petition.unit).filter(pk=agency.pk).exists():
+        raise ValidationError(
+            {
+                "agency": ValidationError(
+                    AGENCY_OUT_OF_REACH, params={"agency": agency, "unit": petition.unit}
+                )
+            }
+        )
+
+
+def _check_issue(notice: ConclusionNotice, session: DialogueSession) -> None:
+    errors: dict[str, list] = {}
+    if not notice.number.strip():
+        errors["number"] = [NOTICE_NUMBER_REQUIRED]
+    if notice.issued_on is None:
+        errors["issued_on"] = [NOTICE_DATE_REQUIRED]
+    else:
+        ended_on = deadlines.session_ended_on(session)
+        if notice.issued_on < ended_on:
+            errors["issued_on"] = [
+                ValidationError(NOTICE_DATE_BEFORE_SESSION, params={"date": f"{ended_on:%d/%m/%Y}"})
+            ]
+        elif notice.issued_on > _today():
+            errors["issued_on"] = [NOTICE_DATE_IN_FUTURE]
+    if not (notice.signer_name.strip() and notice.signer_title.strip()):
+        errors["signer_name"] = [NOTICE_SIGNER_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    actor: User,
+    notice: ConclusionNotice,
+    allocations: Mapping[int, Iterable[Agency]],
+    number: str | None = None,
+    issued_on: date | None = None,
+) -> ConclusionNotice:
+    """Issue the notice: store its PDF, record the milestone, create one assignment per
+    (petition, agency) in `allocations` (petition id → agencies), conclude the session."""
+    notice = (
+        ConclusionNotice.objects.select_for_update()
+        .select_related("session__plan")
+        .get(pk=notice.pk)
+    )
+    if notice.is_issued:
+        raise ValidationError(NOTICE_ISSUED_READ_ONLY)
+    session = notice.session
+    if number is not None:
+        notice.number = number.strip()
+    if issued_on is not None:
+        notice.issued_on = issued_on
+    _check_issue(notice, session)
+
+    petitions = list(petitions_to_assign(session).select_for_update(of=("self",)))
+    chosen: dict[int, list[Agency]] = {}
+    missing = []
+    for petition in petitions:
+        agencies = list({a.pk: a for a in allocations.get(petition.pk, ())}.values())
+        if not agencies:
+            missing.append(
+                ValidationError(
+                    NOTICE_AGENCY_MISSING,
+                    params={"number": petition.pk, "content": petition.content[:80]},
+                )
+            )
+            continue
+        for agency in agencies:
+            _check_agency(agency, petition)
+        chosen[petition.pk] = agencies
+    if missing:
+        raise ValidationError({"allocations": missing})
+
+    calendar = get_calendar()
+    deadline = deadlines.response_deadline(session, notice_on=notice.issued_on, calendar=calendar)
+    for petition in petitions:
+        for agency in chosen[petition.pk]:
+            _assignment_create(
+                actor=actor, petition=petition, agency=agency, notice=notice, deadline=deadline
+            )
+        _petition_status(petition, Petition.Status.ASSIGNED, actor=actor)
+
+    notice.status = ConclusionNotice.Status.ISSUED
+    notice.issued_by = actor
+    notice.issued_at = timezone.now()
+    notice.save(
+        update_fields=["number", "issued_on", "status", "issued_by", "issued_at", "updated_at"]
+    )
+    # The session's timeline reads the notice date from this milestone (sessions never
+    # imports followups), and the agency-response anchor "notice issued" counts from it.
+    SessionMilestone.objects.update_or_create(
+        session=session,
+        milestone=Milestone.CONCLUSION_NOTICE,
+        defaults={"done_on": notice.issued_on, "note": notice.number, "recorded_by": actor},
+    )
+    if session.status == DialogueSession.Status.HELD:
+        session_transition(actor=actor, session=session, to=DialogueSession.Status.CONCLUDED)
+
+    storage.document_store(
+        obj=notice,
+        kind=NOTICE_DOCUMENT,
+        content=notice_pdf(notice),
+        filename=notice_filename(notice),
+        actor=actor,
+    )
+    audit.record(
+        notice,
+        actor=actor,
+        action="issued",
+        changes={
+            "number": [None, notice.number],
+            "issued_on": [None, notice.issued_on.isoformat()],
+            "assignments": [None, sum(len(a) for a in chosen.values())],
+        },
+    )
+    return notice
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+def _petition_status(petition: Petition, status: str, *, actor: User) -> None:
+    if petition.status == status:
+        return
+    old = petition.status
+    petition.status = status
+    petition.is_resolved = status in Petition.RESOLVED_STATUSES
+    petition.save(update_fields=["status", "is_resolved", "updated_at"])
+    audit.record(petition, actor=actor, action="status", changes={"status": [old, status]})
+
+
+def _assignment_create(
+    *,
+    actor: User,
+    petition: Petition,
+    agency: Agency,
+    notice: ConclusionNotice,
+    deadline: deadlines.ResponseDeadline,
+) -> Assignment:
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                petition=petition,
+                agency=agency,
+                unit_id=petition.unit_id,
+                notice=notice,
+                assigned_on=notice.issued_on,
+                rule=deadline.rule,
+                anchor_on=deadline.anchor_on,
+                due_on=deadline.due,
+                due_explanation=deadline.text,
+                assigned_by=actor,
+            )
+    except IntegrityError as exc:  # the open-once constraint, under a concurrent request
+        raise ValidationError(
+            {"agency": ValidationError(ALREADY_ASSIGNED, params={"agency": agency})}
+        ) from exc
+    audit.record(
+        assignment,
+        actor=actor,
+        action="assigned",
+        changes={"agency": [None, str(agency)], "due_on": [None, deadline.due.isoformat()]},
+        reason=deadline.text,
+    )
+    audit.record(
+        petition,
+        actor=actor,
+        action="assigned",
+        changes={"agency": [None, str(agency)], "due_on": [None, deadline.due.isoformat()]},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_add(*, actor: User, petition: Petition, agency: Agency) -> Assignment:
+    """Split a petition with one more agency after the notice (same due date rule)."""
+    petition = (
+        Petition.objects.select_for_update().select_related("session__plan").get(pk=petition.pk)
+    )
+    notice = ConclusionNotice.objects.filter(
+        session_id=petition.session_id, status=ConclusionNotice.Status.ISSUED
+    ).first()
+    if notice is None:
+        raise ValidationError(NOTICE_NOT_ISSUED)
+    if petition.scope != Petition.Scope.IN_SCOPE or petition.status not in ASSIGNABLE_STATUSES:
+        raise ValidationError(PETITION_NOT_ASSIGNABLE)
+    _check_agency(agency, petition)
+    if Assignment.objects.open().filter(petition=petition, agency=agency).exists():
+        raise ValidationError(
+            {"agency": ValidationError(ALREADY_ASSIGNED, params={"agency": agency})}
+        )
+    deadline = deadlines.response_deadline(
+        petition.session, notice_on=notice.issued_on, calendar=get_calendar()
+    )
+    assignment = _assignment_create(
+        actor=actor, petition=petition, agency=agency, notice=notice, deadline=deadline
+    )
+    _petition_status(petition, Petition.Status.ASSIGNED, actor=actor)
+    return assignment
+
+
+def _lock_open(assignment: Assignment) -> Assignment:
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.is_open:
+        raise ValidationError(ASSIGNMENT_CLOSED, params={"status": assignment.get_status_display()})
+    return assignment
+
+
+def _check_past_date(field: str, day: date, assignment: Assignment) -> None:
+    if day > _today():
+        raise ValidationError({field: DATE_IN_FUTURE})
+    if day < assignment.assigned_on:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    DATE_BEFORE_ASSIGNMENT, params={"date": f"{assignment.assigned_on:%d/%m/%Y}"}
+                )
+            }
+        )
+
+
+def _check_attachment(attachment: UploadedFile) -> bytes:
+    if attachment.size > MAX_ATTACHMENT_MB * 1024 * 1024:
+        raise ValidationError(
+            {
+                "attachment": ValidationError(
+                    ATTACHMENT_TOO_LARGE, params={"limit": MAX_ATTACHMENT_MB}
+                )
+            }
+        )
+    content = attachment.read()
+    # The name and the browser's content type are the user's word; the bytes are not.
+    if not content.startswith(b"%PDF-") or not attachment.name.lower().endswith(".pdf"):
+        raise ValidationError({"attachment": ATTACHMENT_NOT_PDF})
+    return content
+
+
+def _close(assignment: Assignment, status: str, *, on: date) -> None:
+    assignment.status = status
+    assignment.closed_on = on
+    assignment.save(update_fields=["status", "closed_on", "updated_at"])
+
+
+@transaction.atomic
+def response_record(
+    *,
+    actor: User,
+    assignment: Assignment,
+    responded_on: date,
+    method: str,
+    text: str,
+    document_number: str = "",
+    attachment: UploadedFile | None = None,
+) -> Response:
+    assignment = _lock_open(assignment)
+    if not text.strip():
+        raise ValidationError({"text": RESPONSE_TEXT_REQUIRED})
+    if method == Response.Method.IN_WRITING and not document_number.strip():
+        raise ValidationError({"document_number": DOCUMENT_NUMBER_REQUIRED})
+    _check_past_date("responded_on", responded_on, assignment)
+    content = _check_attachment(attachment) if attachment is not None else None
+    response = Response.objects.create(
+        assignment=assignment,
+        responded_on=responded_on,
+        method=method,
+        document_number=document_number.strip(),
+        text=text.strip(),
+        has_attachment=content is not None,
+        recorded_by=actor,
+    )
+    if content is not None:
+        storage.document_store(
+            obj=response,
+            kind=RESPONSE_DOCUMENT,
+            content=content,
+            filename=f"tra-loi-{assignment.pk}.pdf",
+            actor=actor,
+        )
+    _close(assignment, Assignment.Status.ANSWERED, on=responded_on)
+    audit.record(
+        assignment,
+        actor=actor,
+        action="answered",
+        changes={
+            "status": ["open", "answered"],
+            "responded_on": [None, responded_on.isoformat()],
+            "document_number": [None, response.document_number],
+        },
+    )
+    petition = Petition.objects.select_for_update().get(pk=assignment.petition_id)
+    if not Assignment.objects.open().filter(petition=petition).exists():
+        _petition_status(petition, Petition.Status.ANSWERED, actor=actor)
+    return response
+
+
+# --- extensions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(
+    *,
+    actor: User,
+    assignment: Assignment,
+    new_due_on: date,
+    reason: str,
+    citizen_told_on: date | None,
+) -> Extension:
+    assignment = _lock_open(assignment)
+    if new_due_on <= assignment.due_on:
+        raise ValidationError(
+            {
+                "new_due_on": ValidationError(
+                    EXTENSION_NOT_LATER, params={"date": f"{assignment.due_on:%d/%m/%Y}"}
+                )
+            }
+        )
+    calendar = get_calendar()
+    if not calendar.is_working_day(new_due_on):
+        raise ValidationError(
+            {
+                "new_due_on": ValidationError(
+                    EXTENSION_NOT_WORKING_DAY, params={"day": f"{new_due_on:%d/%m/%Y}"}
+                )
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": EXTENSION_REASON_REQUIRED})
+    if citizen_told_on is None:
+        raise ValidationError({"citizen_told_on": EXTENSION_CITIZEN_NOT_TOLD})
+    _check_past_date("citizen_told_on", citizen_told_on, assignment)
+    if assignment.extensions.filter(status=Extension.Status.REQUESTED).exists():
+        raise ValidationError(EXTENSION_PENDING)
+    extension = Extension.objects.create(
+        assignment=assignment,
+        old_due_on=assignment.due_on,
+        new_due_on=new_due_on,
+        reason=reason.strip(),
+        citizen_told_on=citizen_told_on,
+        requested_by=actor,
+    )
+    audit.record(
+        assignment,
+        actor=actor,
+        action="extension_requested",
+        changes={"new_due_on": [None, new_due_on.isoformat()]},
+        reason=extension.reason,
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(
+    *, actor: User, extension: Extension, accept: bool, note: str = ""
+) -> Extension:
+    """Accept or refuse a pending request. A request on an assignment closed meanwhile can
+    still be settled; accepting it then changes no date."""
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != Extension.Status.REQUESTED:
+        raise ValidationError(EXTENSION_DECIDED)
+    assignment = Assignment.objects.select_for_update().get(pk=extension.assignment_id)
+    extension.status = Extension.Status.ACCEPTED if accept else Extension.Status.REFUSED
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = note.strip()
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    changes: dict[str, list] = {"extension": ["requested", extension.status]}
+    if accept and assignment.is_open:
+        old_due = assignment.due_on
+        assignment.due_on = extension.new_due_on
+        assignment.extended = True
+        assignment.due_explanation = (
+            f"Gia hạn đến ngày {extension.new_due_on:%d/%m/%Y} (hạn trước: {old_due:%d/%m/%Y}; "
+            f"công dân được thông báo ngày {extension.citizen_told_on:%d/%m/%Y})"
+        )[:500]
+        assignment.save(update_fields=["due_on", "extended", "due_explanation", "updated_at"])
+        changes["due_on"] = [old_due.isoformat(), extension.new_due_on.isoformat()]
+    audit.record(
+        assignment,
+        actor=actor,
+        action="extension_accepted" if accept else "extension_refused",
+        changes=changes,
+        reason=extension.decision_note,
+    )
+    return extension
+
+
+# --- forwarding -----------------------------------------------------------------------------
+
+#: Levels a matter can be forwarded to, by whether the session's unit has a parent.
+FORWARD_LEVELS_FROM_LOCAL = frozenset(
+    {Petition.Competence.PROVINCE, Petition.Competence.CENTRAL, Petition.Competence.OTHER_BODY}
+)
+FORWARD_LEVELS_FROM_TOP = frozenset({Petition.Competence.CENTRAL, Petition.Competence.OTHER_BODY})
+
+
+@transaction.atomic
+def petition_forward(
+    *,
+    actor: User,
+    assignment: Assignment,
+    level: str,
+    to_body: str,
+    document_number: str,
+    forwarded_on: date,
+    note: str = "",
+) -> Forwarding:
+    """Send the matter to the competent level: closes every open assignment of the petition."""
+    assignment = _lock_open(assignment)
+    unit = assignment.unit
+    allowed = FORWARD_LEVELS_FROM_TOP if unit.parent_id is None else FORWARD_LEVELS_FROM_LOCAL
+    if level not in allowed:
+        raise ValidationError(
+            {"level": ValidationError(FORWARD_LEVEL_NOT_HIGHER, params={"unit": unit})}
+        )
+    if not to_body.strip():
+        raise ValidationError({"to_body": FORWARD_BODY_REQUIRED})
+    if not document_number.strip():
+        raise ValidationError({"document_number": FORWARD_DOCUMENT_REQUIRED})
+    _check_past_date("forwarded_on", forwarded_on, assignment)
+    forwarding = Forwarding.objects.create(
+        assignment=assignment,
+        level=level,
+        to_body=to_body.strip(),
+        document_number=document_number.strip(),
+        forwarded_on=forwarded_on,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    petition = Petition.objects.select_for_update().get(pk=assignment.petition_id)
+    others = Assignment.objects.open().filter(petition=petition).select_for_update()
+    for other in others:
+        _close(other, Assignment.Status.FORWARDED, on=forwarded_on)
+        audit.record(
+            other,
+            actor=actor,
+            action="forwarded",
+            changes={"status": ["open", "forwarded"], "to": [None, forwarding.to_body]},
+            reason=forwarding.document_number,
+        )
+    _petition_status(petition, Petition.Status.FORWARDED, actor=actor)
+    return forwarding
+
+
+# --- calendar changes -----------------------------------------------------------------------
+
+
+def recompute_due_dates(*, days: Iterable[date]) -> int:
+    """Recount the open, not extended due dates whose span a changed calendar day touches.
+
+    An extension fixes a date agreed with the citizen, so it is left as it is. Returns how many
+    due dates changed; each change is recorded on its assignment. Safe to run again: a second
+    run finds nothing to change.
+    """
+    days = sorted(set(days))
+    if not days:
+        return 0
+    calendar = get_calendar()
+    candidates = (
+        Assignment.objects.open()
+        .filter(extended=False, anchor_on__lte=days[-1], due_on__gte=days[0])
+        .select_related("rule")
+        .order_by("pk")
+    )
+    changed = 0
+    for assignment in candidates.iterator(chunk_size=2000):
+        due, text = deadlines.due_from(assignment.rule, assignment.anchor_on, calendar)
+        if due == assignment.due_on:
+            continue
+        with transaction.atomic():
+            updated = Assignment.objects.filter(
+                pk=assignment.pk, status=Assignment.Status.OPEN, extended=False
+            ).update(due_on=due, due_explanation=text[:500], updated_at=timezone.now())
+            if updated:
+                changed += 1
+                audit.record(
+                    assignment,
+                    actor=None,
+                    action="due_recomputed",
+                    changes={"due_on": [assignment.due_on.isoformat(), due.isoformat()]},
+                    reason=text[:500],
+                )
+    return changed
