@@ -180,3 +180,42 @@ def make_petition(session, *, actor: User | None = None, **fields):
         **fields,
     }
     return petition_services.petition_create(actor=actor, session=session, **values)
+
+
+# --- after the session (followups) -----------------------------------------------------------
+
+
+def hold_session(session, *, ended_at=None):
+    """Mark a session held as the console would, ended at `ended_at` (default: its planned end)."""
+    ended_at = ended_at or session.ends_at
+    type(session).objects.filter(pk=session.pk).update(
+        status="held", started_at=session.starts_at, ended_at=ended_at
+    )
+    session.refresh_from_db()
+    return session
+
+
+def make_held_session(unit, *, profile: str = HA_NAM_PROFILE, starts_at=None, petitions=1):
+    """A held session of `unit` with `petitions` petitions still to answer after it."""
+    plan = make_plan(unit, profile=profile)
+    session = make_session(plan, starts_at=starts_at)
+    made = [
+        make_petition(session, content=f"Kiến nghị số {n} về đường giao thông thôn Đông.")
+        for n in range(1, petitions + 1)
+    ]
+    return hold_session(session), made
+
+
+def issue_notice(session, *, actor, agencies, issued_on, number="01/TB-UBND"):
+    """Draft and issue the session's conclusion notice, every open petition to `agencies`."""
+    from followups import services as followup_services
+    from followups.unresolved import petitions_to_assign
+
+    notice = followup_services.notice_draft(actor=actor, session=session)
+    followup_services.notice_update(
+        actor=actor, notice=notice, signer_name="Trần Văn Chủ", signer_title="CHỦ TỊCH"
+    )
+    allocations = {p.pk: list(agencies) for p in petitions_to_assign(session)}
+    return followup_services.notice_issue(
+        actor=actor, notice=notice, allocations=allocations, number=number, issued_on=issued_on
+    )
