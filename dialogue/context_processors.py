@@ -15,6 +15,10 @@ def navigation(request) -> dict:
         if access.has_role(user, access.ORGANISER, access.SECRETARY):
             items.append((_("Speakers"), "speaker-list"))
         items.append((_("Petitions"), "petition-list"))
+        # Agency responders are members too: the assignments are their page.
+        items.append((_("Assignments"), "assignment-list"))
+        if access.has_role(user, access.ORGANISER, access.SUPERVISOR, access.ADMINISTRATOR):
+            items.append((_("Overdue"), "overdue-list"))
         items += [
             (_("Working-day calendar"), "calendar"),
             (_("Deadline calculator"), "deadline-calculator"),

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("", include("sessions.urls")),
     path("", include("petitions.urls")),
+    path("", include("followups.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -39,6 +39,10 @@ NOTICE_AGENCY_MISSING = _(
     "Choose at least one responsible agency for petition no. %(number)s: “%(content)s”."
 )
 AGENCY_OUT_OF_REACH = _("%(agency)s cannot be assigned: choose an agency of %(unit)s or above it.")
+ALLOCATION_OUT_OF_REACH = _(
+    "Petition no. %(number)s: %(agency)s cannot be assigned; choose an agency of %(unit)s or "
+    "above it."
+)
 NOTICE_NOT_ISSUED = _("Agencies are assigned when the conclusion notice is issued.")
 ALREADY_ASSIGNED = _("%(agency)s already has this petition open.")
 PETITION_NOT_ASSIGNABLE = _("This petition is resolved or routed out: it is not assigned.")
@@ -162,7 +166,7 @@ def _check_agency(agency: Agency, petition: Petition) -> None:
         )
 
 
-def _check_issue(notice: ConclusionNotice, session: DialogueSession) -> None:
+def _issue_errors(notice: ConclusionNotice, session: DialogueSession) -> dict[str, list]:
     errors: dict[str, list] = {}
     if not notice.number.strip():
         errors["number"] = [NOTICE_NUMBER_REQUIRED]
@@ -178,8 +182,7 @@ def _check_issue(notice: ConclusionNotice, session: DialogueSession) -> None:
             errors["issued_on"] = [NOTICE_DATE_IN_FUTURE]
     if not (notice.signer_name.strip() and notice.signer_title.strip()):
         errors["signer_name"] = [NOTICE_SIGNER_REQUIRED]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -205,26 +208,32 @@ def notice_issue(
         notice.number = number.strip()
     if issued_on is not None:
         notice.issued_on = issued_on
-    _check_issue(notice, session)
+    errors = _issue_errors(notice, session)
 
     petitions = list(petitions_to_assign(session).select_for_update(of=("self",)))
     chosen: dict[int, list[Agency]] = {}
-    missing = []
+    wrong = []
     for petition in petitions:
         agencies = list({a.pk: a for a in allocations.get(petition.pk, ())}.values())
+        params = {"number": petition.pk, "content": petition.content[:80], "unit": petition.unit}
         if not agencies:
-            missing.append(
-                ValidationError(
-                    NOTICE_AGENCY_MISSING,
-                    params={"number": petition.pk, "content": petition.content[:80]},
-                )
-            )
-            continue
+            wrong.append(ValidationError(NOTICE_AGENCY_MISSING, params=params))
+        serving = set(
+            Agency.objects.serving(petition.unit)
+            .filter(pk__in=[a.pk for a in agencies])
+            .values_list("pk", flat=True)
+        )
         for agency in agencies:
-            _check_agency(agency, petition)
+            if agency.pk not in serving:
+                wrong.append(
+                    ValidationError(ALLOCATION_OUT_OF_REACH, params={**params, "agency": agency})
+                )
         chosen[petition.pk] = agencies
-    if missing:
-        raise ValidationError({"allocations": missing})
+    if wrong:
+        errors["allocations"] = wrong
+    if errors:
+        # Every mistake at once: the organiser corrects the form in one round.
+        raise ValidationError(errors)
 
     calendar = get_calendar()
     deadline = deadlines.response_deadline(session, notice_on=notice.issued_on, calendar=calendar)

@@ -1,0 +1,251 @@
+"""Forms validate and normalise; followups.services saves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.forms import DateInput, StyledForm, apply_service_errors
+from dialogue.models import AdministrativeUnit, Agency
+from followups import services
+from followups.models import Assignment, ConclusionNotice, Response
+from followups.unresolved import proposed_agencies
+from petitions.models import Field, Petition
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def agency_label(agency: Agency) -> str:
+    return f"{agency.name} ({agency.unit.name})"
+
+
+# --- the conclusion notice -------------------------------------------------------------------
+
+
+class NoticeForm(StyledForm, forms.ModelForm):
+    """The draft's text and signature; the number and date are given again when issuing."""
+
+    class Meta:
+        model = ConclusionNotice
+        fields = [*services.NOTICE_FIELDS]
+        widgets = {
+            "issued_on": DateInput(),
+            "body": _textarea(16),
+            "recipients": _textarea(4),
+        }
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in services.NOTICE_FIELDS}
+
+
+class NoticeIssueForm(StyledForm, forms.Form):
+    """Number and date of issue, and one agency choice per petition still to answer."""
+
+    # The draft's form on the same page has a number and a date too: keep the ids apart.
+    prefix = "issue"
+
+    number = forms.CharField(
+        label=_("Number and symbol"),
+        max_length=50,
+        required=False,
+        help_text=_("For example: 45/TB-UBND."),
+    )
+    issued_on = forms.DateField(label=_("Date of issue"), required=False, widget=DateInput())
+
+    def __init__(self, *args, petitions, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One list of agencies for every row: a queryset per row would be a query per petition.
+        self.agencies = {str(agency.pk): agency for agency in agencies}
+        choices = [(pk, agency_label(agency)) for pk, agency in self.agencies.items()]
+        self.rows = []
+        for petition in petitions:
+            name = self.field_name(petition.pk)
+            self.fields[name] = forms.MultipleChoiceField(
+                label=_("Responsible agencies"),
+                choices=choices,
+                required=False,
+                initial=[str(agency.pk) for agency in proposed_agencies(petition)],
+                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+            )
+            self.rows.append((petition, name))
+
+    @staticmethod
+    def field_name(petition_pk: int) -> str:
+        return f"agencies_{petition_pk}"
+
+    def header_fields(self) -> list[forms.BoundField]:
+        return [self["number"], self["issued_on"]]
+
+    def petition_rows(self) -> list[tuple[Petition, forms.BoundField]]:
+        return [(petition, self[name]) for petition, name in self.rows]
+
+    def allocations(self) -> dict[int, list[Agency]]:
+        return {
+            petition.pk: [self.agencies[pk] for pk in self.cleaned_data[name]]
+            for petition, name in self.rows
+        }
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        """As dialogue.forms.apply_service_errors, with each missing agency beside its petition
+        (the service names the petition in the message's parameters)."""
+        if hasattr(error, "error_dict") and "allocations" in error.error_dict:
+            for item in error.error_dict["allocations"]:
+                name = self.field_name((item.params or {}).get("number", 0))
+                self.add_error(name if name in self.fields else None, item)
+            rest = {k: v for k, v in error.error_dict.items() if k != "allocations"}
+            if not rest:
+                return
+            error = ValidationError(rest)
+        apply_service_errors(self, error)
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+
+class AssignmentFilterForm(StyledForm, forms.Form):
+    STATUS_CHOICES = [("", _("All")), *Assignment.Status.choices]
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, required=False, initial=Assignment.Status.OPEN
+    )
+
+
+class ResponseForm(StyledForm, forms.Form):
+    # Prefixed: the assignment's page holds several of these forms at once.
+    prefix = "response"
+    responded_on = forms.DateField(label=_("Date of response"), widget=DateInput())
+    method = forms.ChoiceField(label=_("Method"), choices=Response.Method.choices)
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=50,
+        required=False,
+        help_text=_("Required for a written response."),
+    )
+    text = forms.CharField(
+        label=_("Content of the response"),
+        widget=_textarea(5),
+        error_messages={"required": services.RESPONSE_TEXT_REQUIRED},
+    )
+    attachment = forms.FileField(
+        label=_("Signed document (PDF)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text=_("Optional; at most %(limit)s MB.") % {"limit": services.MAX_ATTACHMENT_MB},
+    )
+
+
+class ExtensionForm(StyledForm, forms.Form):
+    prefix = "extension"
+    new_due_on = forms.DateField(label=_("New due date"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=_textarea(3),
+        error_messages={"required": services.EXTENSION_REASON_REQUIRED},
+    )
+    citizen_told_on = forms.DateField(
+        label=_("Date the citizen was told"),
+        widget=DateInput(),
+        error_messages={"required": services.EXTENSION_CITIZEN_NOT_TOLD},
+    )
+
+
+class ForwardForm(StyledForm, forms.Form):
+    prefix = "forward"
+    level = forms.ChoiceField(label=_("Level of competence"), choices=())
+    to_body = forms.CharField(
+        label=_("Forwarded to"),
+        max_length=300,
+        error_messages={"required": services.FORWARD_BODY_REQUIRED},
+    )
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=50,
+        error_messages={"required": services.FORWARD_DOCUMENT_REQUIRED},
+    )
+    forwarded_on = forms.DateField(label=_("Date of forwarding"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), widget=_textarea(2), required=False)
+
+    def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = (
+            services.FORWARD_LEVELS_FROM_TOP
+            if unit.parent_id is None
+            else services.FORWARD_LEVELS_FROM_LOCAL
+        )
+        self.fields["level"].choices = [
+            (value, label) for value, label in Petition.Competence.choices if value in allowed
+        ]
+
+
+class AddAgencyForm(StyledForm, forms.Form):
+    prefix = "add"
+    agency = forms.ModelChoiceField(label=_("Another agency"), queryset=Agency.objects.none())
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class ExtensionDecisionForm(StyledForm, forms.Form):
+    DECISIONS = [("accept", _("Accept")), ("refuse", _("Refuse"))]
+
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note on the decision"), max_length=1000, required=False)
+
+    @property
+    def accept(self) -> bool:
+        return self.cleaned_data["decision"] == "accept"
+
+
+# --- the overdue list ------------------------------------------------------------------------
+
+#: At most this many units are offered in the unit filter; deeper units are reached by link.
+UNIT_CHOICE_LIMIT = 300
+
+
+class OverdueFilterForm(StyledForm, forms.Form):
+    """The filters of the overdue list. The unit and agency fields accept anything in the
+    user's scope, but offer only a short list (the scope's top units and one level below,
+    the agencies serving the chosen unit): a national scope has thousands of each."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Administrative unit"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All")
+    )
+    field = forms.ModelChoiceField(
+        label=_("Field"),
+        queryset=Field.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("All"),
+    )
+    min_days = forms.IntegerField(
+        label=_("At least N working days overdue"), min_value=1, max_value=3650, required=False
+    )
+
+    def __init__(self, *args, units, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["agency"].queryset = agencies
+
+    def offer(self, *, units, agencies) -> None:
+        """Replace the rendered options (validation still uses the whole scope)."""
+        data = getattr(self, "cleaned_data", {})
+        for name, rows, label in (
+            ("unit", list(units), str),
+            ("agency", list(agencies), agency_label),
+        ):
+            chosen = data.get(name)
+            if chosen is not None and chosen not in rows:
+                rows.append(chosen)
+            self.fields[name].widget.choices = [
+                ("", self.fields[name].empty_label),
+                *((row.pk, label(row)) for row in rows),
+            ]

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from followups import views
+
+urlpatterns = [
+    path("sessions/<int:pk>/notice/", views.session_notice, name="session-notice"),
+    path(
+        "sessions/<int:pk>/notice/draft/", views.session_notice_draft, name="session-notice-draft"
+    ),
+    path(
+        "sessions/<int:pk>/notice/issue/", views.session_notice_issue, name="session-notice-issue"
+    ),
+    path("sessions/<int:pk>/notice/pdf/", views.session_notice_pdf, name="session-notice-pdf"),
+    path("assignments/", views.assignment_list, name="assignment-list"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),
+    path("assignments/<int:pk>/response/", views.assignment_response, name="assignment-response"),
+    path(
+        "assignments/<int:pk>/extension/",
+        views.assignment_extension,
+        name="assignment-extension",
+    ),
+    path("assignments/<int:pk>/forward/", views.assignment_forward, name="assignment-forward"),
+    path(
+        "assignments/<int:pk>/agencies/",
+        views.assignment_add_agency,
+        name="assignment-add-agency",
+    ),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension-decide"),
+    path("responses/<int:pk>/pdf/", views.response_pdf, name="response-pdf"),
+    path("overdue/", views.overdue_list, name="overdue-list"),
+]

@@ -1,0 +1,548 @@
+"""After the session: the conclusion notice, assignments and the overdue list.
+
+Access helper → form → service → redirect with a message. An object outside the user's scope is
+a 404; so is a POST by someone who may only read it (writes resolve through writable querysets).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dialogue import access, audit, storage
+from dialogue.forms import apply_service_errors
+from dialogue.models import AdministrativeUnit, Agency, Milestone
+from dialogue.pagination import keyset_page
+from dialogue.workcalendar import get_calendar
+from followups import documents, services
+from followups.deadlines import working_days_overdue
+from followups.forms import (
+    UNIT_CHOICE_LIMIT,
+    AddAgencyForm,
+    AssignmentFilterForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    ForwardForm,
+    NoticeForm,
+    NoticeIssueForm,
+    OverdueFilterForm,
+    ResponseForm,
+)
+from followups.models import Assignment, ConclusionNotice, Extension, Response
+from followups.querysets import OVERDUE_ROLES
+from followups.unresolved import ASSIGNABLE_STATUSES, petitions_to_assign
+from petitions.models import Petition
+from sessions.models import DialogueSession
+from sessions.services import session_timeline
+from sessions.views import TIMELINE_STATES
+
+PAGE_SIZE = 50
+#: Sorted by due date: the overdue ones (the earliest dates) come first, then the soonest due.
+ASSIGNMENT_ORDER = ("due_on", "id")
+LIST_ROLES = (access.AGENCY_RESPONDER, *access.STAFF_ROLES)
+
+
+# --- "this object, if this user may see it" ---------------------------------------------------
+
+
+def _get_session(user, pk: int, *, write: bool = False) -> DialogueSession:
+    sessions = (
+        DialogueSession.objects.editable_by(user)
+        if write
+        else DialogueSession.objects.visible_to(user)
+    )
+    return get_object_or_404(sessions.select_related("plan__profile", "unit"), pk=pk)
+
+
+def _responders(user):
+    return Assignment.objects.for_agency_of(user)
+
+
+def _organisers(user):
+    return Assignment.objects.managed_by(user)
+
+
+def _responders_or_organisers(user):
+    return Assignment.objects.for_agency_of(user) | Assignment.objects.managed_by(user)
+
+
+def _get_assignment(user, pk: int, writable=None) -> Assignment:
+    """The assignment if `user` may see it (or, given `writable`, act on it); 404 otherwise."""
+    assignments = writable(user) if writable else Assignment.objects.visible_to(user)
+    return get_object_or_404(
+        assignments.select_related(
+            "petition__field",
+            "petition__session",
+            "petition__minutes_entry",
+            "agency__unit",
+            "unit",
+            "notice",
+        ),
+        pk=pk,
+    )
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _error_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- the conclusion notice -------------------------------------------------------------------
+
+
+def _issue_form(session: DialogueSession, notice: ConclusionNotice, data=None) -> NoticeIssueForm:
+    return NoticeIssueForm(
+        data,
+        petitions=list(petitions_to_assign(session)),
+        agencies=list(Agency.objects.serving(session.unit).select_related("unit")),
+        initial={"number": notice.number, "issued_on": notice.issued_on or timezone.localdate()},
+    )
+
+
+def _notice_deadline(session: DialogueSession):
+    for item in session_timeline(session):
+        if item.milestone == Milestone.CONCLUSION_NOTICE:
+            return (item, *TIMELINE_STATES[item.state])
+    return None
+
+
+def _notice_page(
+    request, session: DialogueSession, notice: ConclusionNotice | None, *, can_edit: bool, **bound
+):
+    editable = can_edit and notice is not None and not notice.is_issued
+    context = {
+        "session": session,
+        "notice": notice,
+        "can_edit": editable,
+        "can_draft": can_edit and notice is None and session.status in services.NOTICE_STATUSES,
+        "after_session": session.status in services.NOTICE_STATUSES,
+        "deadline": _notice_deadline(session),
+        "notice_form": None,
+        "issue_form": None,
+        "assignments": [],
+        "stored_versions": [],
+        "history": [],
+    }
+    if notice is not None:
+        context["history"] = audit.history(notice)[:50]
+    if editable:
+        context["notice_form"] = bound.get("notice_form") or NoticeForm(instance=notice)
+        context["issue_form"] = bound.get("issue_form") or _issue_form(session, notice)
+    elif notice is not None and notice.is_issued:
+        context["assignments"] = notice.assignments.select_related("agency", "petition").order_by(
+            "petition_id", "agency__name"
+        )
+        context["stored_versions"] = storage.versions(notice, services.NOTICE_DOCUMENT)
+    return render(request, "followups/notice_detail.html", context)
+
+
+@login_required
+def session_notice(request, pk: int):
+    """The session's conclusion notice: organisers of the unit edit the draft, staff read it."""
+    session = _get_session(request.user, pk, write=request.method == "POST")
+    notice = ConclusionNotice.objects.filter(session=session).first()
+    can_edit = DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
+    if request.method != "POST":
+        return _notice_page(request, session, notice, can_edit=can_edit)
+    if notice is None:
+        raise Http404
+    if notice.is_issued:
+        messages.error(request, services.NOTICE_ISSUED_READ_ONLY)
+        return redirect("session-notice", pk=session.pk)
+    # The form fills the instance it is given: keep the page's notice as stored.
+    form = NoticeForm(request.POST, instance=copy.copy(notice))
+    if form.is_valid():
+        try:
+            services.notice_update(actor=request.user, notice=notice, **form.service_fields())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The draft of the conclusion notice was saved."))
+            return redirect("session-notice", pk=session.pk)
+    return _notice_page(request, session, notice, can_edit=can_edit, notice_form=form)
+
+
+@login_required
+@require_POST
+def session_notice_draft(request, pk: int):
+    session = _get_session(request.user, pk, write=True)
+    try:
+        services.notice_draft(actor=request.user, session=session)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request, _("The conclusion notice was drafted from the session: check and edit it.")
+        )
+    return redirect("session-notice", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_notice_issue(request, pk: int):
+    session = _get_session(request.user, pk, write=True)
+    notice = get_object_or_404(ConclusionNotice.objects.editable_by(request.user), session=session)
+    if notice.is_issued:
+        messages.error(request, services.NOTICE_ISSUED_READ_ONLY)
+        return redirect("session-notice", pk=session.pk)
+    form = _issue_form(session, notice, data=request.POST)
+    if form.is_valid():
+        try:
+            notice = services.notice_issue(
+                actor=request.user,
+                notice=notice,
+                allocations=form.allocations(),
+                number=form.cleaned_data["number"],
+                issued_on=form.cleaned_data["issued_on"],
+            )
+        except ValidationError as error:
+            form.apply_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Notice %(number)s was issued; %(count)s assignments were made.")
+                % {"number": notice.number, "count": notice.assignments.count()},
+            )
+            return redirect("session-notice", pk=session.pk)
+    return _notice_page(request, session, notice, can_edit=True, issue_form=form)
+
+
+@login_required
+def session_notice_pdf(request, pk: int):
+    session = _get_session(request.user, pk)
+    notice = get_object_or_404(
+        ConclusionNotice.objects.visible_to(request.user).select_related("session"),
+        session=session,
+    )
+    stored = storage.latest(notice, services.NOTICE_DOCUMENT) if notice.is_issued else None
+    if stored is not None:
+        return _pdf_response(bytes(stored.content), stored.filename)
+    return _pdf_response(documents.notice_pdf(notice), documents.notice_filename(notice))
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+
+@login_required
+def assignment_list(request):
+    """Agency responders: their agency's assignments; staff: their units'. Open ones by default,
+    sorted by due date, so the overdue come first."""
+    if not access.has_role(request.user, *LIST_ROLES):
+        raise Http404
+    # The pager's links carry only the cursor when no filter was chosen: still the open ones.
+    form = AssignmentFilterForm(request.GET if "status" in request.GET else None)
+    status = form.cleaned_data["status"] if form.is_valid() else Assignment.Status.OPEN
+    assignments = Assignment.objects.visible_to(request.user).select_related(
+        "petition", "agency", "unit"
+    )
+    if status:
+        assignments = assignments.filter(status=status)
+    page = keyset_page(
+        assignments.defer("petition__search"),
+        order=ASSIGNMENT_ORDER,
+        cursor=request.GET.get("after"),
+        size=PAGE_SIZE,
+    )
+    today, calendar = timezone.localdate(), get_calendar()
+    for assignment in page.rows:
+        assignment.days_overdue = (
+            working_days_overdue(assignment.due_on, today, calendar) if assignment.is_open else 0
+        )
+    return render(
+        request,
+        "followups/assignment_list.html",
+        {"page": page, "filter_form": form, "today": today},
+    )
+
+
+def _assignment_page(request, assignment: Assignment, **bound):
+    user = request.user
+    petition = assignment.petition
+    is_responder = _responders(user).filter(pk=assignment.pk).exists()
+    is_organiser = _organisers(user).filter(pk=assignment.pk).exists()
+    extensions = list(assignment.extensions.select_related("requested_by", "decided_by"))
+    pending = any(e.status == Extension.Status.REQUESTED for e in extensions)
+    is_open = assignment.is_open
+    can_add_agency = (
+        is_organiser
+        and assignment.notice_id is not None
+        and petition.scope == Petition.Scope.IN_SCOPE
+        and petition.status in ASSIGNABLE_STATUSES
+    )
+    today = timezone.localdate()
+    forms = {
+        "response_form": ResponseForm(initial={"responded_on": today})
+        if is_open and (is_responder or is_organiser)
+        else None,
+        "extension_form": ExtensionForm(initial={"citizen_told_on": today})
+        if is_open and is_responder and not pending
+        else None,
+        "forward_form": ForwardForm(unit=assignment.unit, initial={"forwarded_on": today})
+        if is_open and (is_responder or is_organiser)
+        else None,
+        "add_agency_form": AddAgencyForm(agencies=_other_agencies(petition))
+        if can_add_agency
+        else None,
+    }
+    for name, form in bound.items():
+        forms[name] = form
+    personal = Petition.objects.with_personal_data_for(user).filter(pk=petition.pk).exists()
+    context = {
+        "assignment": assignment,
+        "petition": petition,
+        "session": petition.session,
+        "days_overdue": working_days_overdue(assignment.due_on, today, get_calendar())
+        if is_open
+        else 0,
+        # The agency answers the citizen: it needs the name and the address, not the phone.
+        "show_address": personal or is_responder,
+        "show_phone": personal,
+        "responses": assignment.responses.select_related("recorded_by"),
+        "extensions": extensions,
+        "can_decide": is_organiser,
+        "forwardings": assignment.forwardings.select_related("recorded_by"),
+        "others": Assignment.objects.visible_to(user)
+        .filter(petition=petition)
+        .exclude(pk=assignment.pk)
+        .select_related("agency"),
+        "history": audit.history(assignment)[:50],
+        **forms,
+    }
+    return render(request, "followups/assignment_detail.html", context)
+
+
+def _other_agencies(petition: Petition):
+    """Agencies that may answer the petition and do not already have it open."""
+    taken = Assignment.objects.open().filter(petition=petition).values("agency_id")
+    return Agency.objects.serving(petition.unit).exclude(pk__in=taken).select_related("unit")
+
+
+@login_required
+def assignment_detail(request, pk: int):
+    return _assignment_page(request, _get_assignment(request.user, pk))
+
+
+@login_required
+@require_POST
+def assignment_response(request, pk: int):
+    assignment = _get_assignment(request.user, pk, _responders_or_organisers)
+    form = ResponseForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.response_record(
+                actor=request.user,
+                assignment=assignment,
+                responded_on=data["responded_on"],
+                method=data["method"],
+                text=data["text"],
+                document_number=data["document_number"],
+                attachment=data["attachment"] or None,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The response was recorded; the assignment is closed."))
+            return redirect("assignment-detail", pk=assignment.pk)
+    return _assignment_page(request, assignment, response_form=form)
+
+
+@login_required
+@require_POST
+def assignment_extension(request, pk: int):
+    assignment = _get_assignment(request.user, pk, _responders)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extension_request(
+                actor=request.user, assignment=assignment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The extension was requested; the organisers of the unit decide it.")
+            )
+            return redirect("assignment-detail", pk=assignment.pk)
+    return _assignment_page(request, assignment, extension_form=form)
+
+
+@login_required
+@require_POST
+def assignment_forward(request, pk: int):
+    assignment = _get_assignment(request.user, pk, _responders_or_organisers)
+    form = ForwardForm(request.POST, unit=assignment.unit)
+    if form.is_valid():
+        try:
+            services.petition_forward(
+                actor=request.user, assignment=assignment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The matter was forwarded to the competent level."))
+            return redirect("assignment-detail", pk=assignment.pk)
+    return _assignment_page(request, assignment, forward_form=form)
+
+
+@login_required
+@require_POST
+def assignment_add_agency(request, pk: int):
+    assignment = _get_assignment(request.user, pk, _organisers)
+    form = AddAgencyForm(request.POST, agencies=_other_agencies(assignment.petition))
+    if form.is_valid():
+        try:
+            added = services.assignment_add(
+                actor=request.user, petition=assignment.petition, agency=form.cleaned_data["agency"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(agency)s was assigned this petition too, due %(due)s.")
+                % {"agency": added.agency, "due": f"{added.due_on:%d/%m/%Y}"},
+            )
+            return redirect("assignment-detail", pk=assignment.pk)
+    return _assignment_page(request, assignment, add_agency_form=form)
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk: int):
+    extension = get_object_or_404(
+        Extension.objects.filter(assignment__in=Assignment.objects.managed_by(request.user)),
+        pk=pk,
+    )
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Accept or refuse the request."))
+        return redirect("assignment-detail", pk=extension.assignment_id)
+    try:
+        services.extension_decide(
+            actor=request.user,
+            extension=extension,
+            accept=form.accept,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("The extension was accepted.") if form.accept else _("The extension was refused."),
+        )
+    return redirect("assignment-detail", pk=extension.assignment_id)
+
+
+@login_required
+def response_pdf(request, pk: int):
+    response = get_object_or_404(
+        Response.objects.filter(assignment__in=Assignment.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    stored = storage.latest(response, services.RESPONSE_DOCUMENT)
+    if stored is None:
+        raise Http404
+    return _pdf_response(bytes(stored.content), stored.filename)
+
+
+# --- the overdue list ------------------------------------------------------------------------
+
+
+def _overdue_roots(user) -> list[AdministrativeUnit]:
+    """The units the user watches as an organiser, supervisor or administrator."""
+    if user.is_superuser:
+        return list(AdministrativeUnit.objects.filter(parent__isnull=True))
+    roots = {m.unit.pk: m.unit for m in access.memberships_of(user) if m.role in OVERDUE_ROLES}
+    return list(roots.values())
+
+
+@login_required
+def overdue_list(request):
+    """Open assignments past their due date in the user's units, the longest overdue first.
+
+    Kept to a handful of queries whatever the size (DESIGN §10): no total count, keyset pages on
+    the open-rows index, the filters' options limited to the top of the user's scope."""
+    user = request.user
+    if not access.has_role(user, *OVERDUE_ROLES):
+        raise Http404
+    today, calendar = timezone.localdate(), get_calendar()
+    roots = _overdue_roots(user)
+    root_ids = [unit.pk for unit in roots]
+    around = sorted({pk for unit in roots for pk in (*unit.ancestor_ids, unit.pk)})
+    scope_units = AdministrativeUnit.objects.where_user_is(user, *OVERDUE_ROLES)
+    form = OverdueFilterForm(
+        request.GET or None,
+        units=scope_units,
+        agencies=Agency.objects.filter(
+            Q(unit__in=scope_units) | Q(unit_id__in=around)
+        ).select_related("unit"),
+    )
+    assignments = Assignment.objects.overdue_visible_to(user).overdue(on=today)
+    unit = None
+    if form.is_valid():
+        data = form.cleaned_data
+        unit = data["unit"]
+        if unit is not None:
+            assignments = assignments.filter(unit__path__startswith=unit.path)
+        if data["agency"] is not None:
+            assignments = assignments.filter(agency=data["agency"])
+        if data["field"] is not None:
+            assignments = assignments.filter(petition__field=data["field"])
+        if data["min_days"]:
+            # N working days overdue: due before the N-th working day up to today.
+            bound = calendar.add_working_days(today + timedelta(days=1), -data["min_days"])
+            assignments = assignments.filter(due_on__lt=bound)
+    form.offer(
+        units=scope_units.filter(Q(pk__in=root_ids) | Q(parent_id__in=root_ids)).order_by("path")[
+            :UNIT_CHOICE_LIMIT
+        ],
+        agencies=(
+            Agency.objects.serving(unit)
+            if unit is not None
+            else Agency.objects.filter(unit_id__in=around, is_active=True)
+        ).select_related("unit")[:UNIT_CHOICE_LIMIT],
+    )
+    page = keyset_page(
+        assignments.select_related("petition__field", "agency", "unit").only(
+            "id",
+            "due_on",
+            "assigned_on",
+            "extended",
+            "petition",
+            "petition__content",
+            "petition__field",
+            "petition__field__name",
+            "agency",
+            "agency__name",
+            "unit",
+            "unit__name",
+        ),
+        order=ASSIGNMENT_ORDER,
+        cursor=request.GET.get("after"),
+        size=PAGE_SIZE,
+    )
+    for assignment in page.rows:
+        assignment.days_overdue = working_days_overdue(assignment.due_on, today, calendar)
+    return render(
+        request,
+        "followups/assignment_overdue.html",
+        {"page": page, "filter_form": form, "today": today},
+    )
