@@ -185,6 +185,18 @@ def _issue_errors(notice: ConclusionNotice, session: DialogueSession) -> dict[st
     return errors
 
 
+def _redate_body(notice, session, deadline, calendar) -> str:
+    """The draft counted the due date from the day it was drafted; where the body still says so,
+    it now says what the assignments say (counted from the date of issue)."""
+    drafted_on = timezone.localdate(notice.created_at)
+    drafted = deadlines.response_deadline(session, notice_on=drafted_on, calendar=calendar)
+    if drafted.due == deadline.due:
+        return notice.body
+    return notice.body.replace(drafted.text, deadline.text).replace(
+        f"chậm nhất ngày {drafted.due:%d/%m/%Y}", f"chậm nhất ngày {deadline.due:%d/%m/%Y}"
+    )
+
+
 @transaction.atomic
 def notice_issue(
     *,
@@ -237,6 +249,7 @@ def notice_issue(
 
     calendar = get_calendar()
     deadline = deadlines.response_deadline(session, notice_on=notice.issued_on, calendar=calendar)
+    notice.body = _redate_body(notice, session, deadline, calendar)
     for petition in petitions:
         for agency in chosen[petition.pk]:
             _assignment_create(
@@ -248,7 +261,15 @@ def notice_issue(
     notice.issued_by = actor
     notice.issued_at = timezone.now()
     notice.save(
-        update_fields=["number", "issued_on", "status", "issued_by", "issued_at", "updated_at"]
+        update_fields=[
+            "number",
+            "issued_on",
+            "body",
+            "status",
+            "issued_by",
+            "issued_at",
+            "updated_at",
+        ]
     )
     # The session's timeline reads the notice date from this milestone (sessions never
     # imports followups), and the agency-response anchor "notice issued" counts from it.

@@ -613,3 +613,22 @@ def test_recomputation_leaves_extended_and_closed_assignments_alone(world):
     answered.refresh_from_db()
     assert extended.due_on == date(2027, 1, 29)
     assert answered.due_on == date(2027, 1, 5)
+
+
+def test_a_notice_drafted_earlier_states_the_due_date_counted_from_its_issue(world):
+    with at(date(2026, 12, 16)):
+        session, _ = make_held_session(world.commune_a)
+        notice = services.notice_draft(actor=world.organiser_a, session=session)
+    assert "chậm nhất ngày 30/12/2026" in notice.body  # 10 working days after 16/12
+    with at(date(2026, 12, 21)):
+        notice = issue_notice(
+            session,
+            actor=world.organiser_a,
+            agencies=[world.agency_a1],
+            issued_on=date(2026, 12, 21),
+        )
+    assignment = Assignment.objects.get()
+    assert assignment.due_on == date(2027, 1, 5)
+    assert "chậm nhất ngày 05/01/2027" in notice.body
+    assert assignment.due_explanation in notice.body
+    assert "30/12/2026" not in notice.body
