@@ -9,7 +9,13 @@ import json
 import sys
 from importlib import import_module
 
-MODULES = ["bench.workdays", "bench.petitions", "bench.documents", "bench.console"]
+MODULES = [
+    "bench.workdays",
+    "bench.petitions",
+    "bench.documents",
+    "bench.console",
+    "bench.followups",
+]
 
 
 def main(names: list[str]) -> None:

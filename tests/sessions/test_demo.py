@@ -1,6 +1,9 @@
 """`manage.py load_demo` reproduces the five source documents (shared/seeds/) as plans, sessions,
 speakers, petitions and prepared answers, and a second run changes nothing.
 
+sessions/demo.py walks past sessions up to "held"; followups/demo.py then issues their conclusion
+notices, which concludes them (tests/followups/test_demo.py covers the notices themselves).
+
 Loading takes a few seconds (it issues six plans, each stored as a PDF), so the demo is loaded once
 for the module, with the clock frozen, inside a transaction rolled back at the end.
 """
@@ -83,11 +86,13 @@ def test_the_demo_still_loads_after_its_upcoming_session_deadlines_have_passed()
     assert session.status == DialogueSession.Status.SCHEDULED
     # Scheduled with the confirmation the organiser would give, and the reason recorded.
     assert scheduling_reason(session)
+    # Every past session is concluded by its issued notice; none is left merely held.
     assert (
-        not DialogueSession.objects.exclude(status__in=["held", "scheduled"])
+        not DialogueSession.objects.exclude(status__in=["concluded", "scheduled"])
         .exclude(pk=demo.find_session(demo.LIVE_SESSION).pk)
         .exists()
     )
+    assert DialogueSession.objects.filter(status=DialogueSession.Status.CONCLUDED).count() == 7
     # One session is left running for the console, with its minutes so far.
     live = demo.find_session(demo.LIVE_SESSION)
     assert live.status == DialogueSession.Status.IN_PROGRESS
@@ -116,7 +121,7 @@ def test_ha_nam_2018_provincial_plan_and_its_held_dialogue(units):
     assert {"Thanh tra tỉnh", "Văn phòng Ủy ban nhân dân tỉnh", "Công an tỉnh"} <= agencies
     [session] = plan.sessions.all()
     assert session.kind == DialogueSession.Kind.CHAIRMAN
-    assert session.status == DialogueSession.Status.HELD
+    assert session.status == DialogueSession.Status.CONCLUDED
     assert local(session.starts_at).date() > plan.issued_on
     # Departments report their prepared answers 5 working days before, through the secretariat.
     assert pre_session_states(session) == {"prepared_answers": timeline.DONE}
@@ -129,7 +134,7 @@ def test_gia_nghia_2022_routes_complaints_and_denunciations_out_with_the_plans_r
     assert plan.signer_name == "Đỗ Tấn Sương"
     [session] = plan.sessions.all()
     assert local(session.starts_at).date().replace(day=1) == date(2022, 10, 1)
-    assert session.status == DialogueSession.Status.HELD
+    assert session.status == DialogueSession.Status.CONCLUDED
 
     routed = session.petitions.filter(scope__in=["complaint", "denunciation"])
     assert sorted(routed.values_list("scope", flat=True)) == ["complaint", "denunciation"]
@@ -191,7 +196,7 @@ def test_party_committee_dialogue_of_25_march_2017(units):
     assert session.kind == DialogueSession.Kind.PARTY_SECRETARY
     assert local(session.starts_at).date() == date(2017, 3, 25)
     assert "Nhà văn hóa xã" in session.venue
-    assert session.status == DialogueSession.Status.HELD
+    assert session.status == DialogueSession.Status.CONCLUDED
     assert session.expected_count >= 2 * 70  # at least 70 delegates for each hamlet
     assert set(session.speakers.values_list("address", flat=True)) == {"Ấp Chợ", "Ấp Căn cứ"}
     # Invitations at least 3 working days before.
@@ -263,9 +268,13 @@ def test_petitions_are_received_before_their_session_and_answers_prepared_in_tim
 
 
 def test_past_sessions_keep_the_day_they_were_held(units):
-    held = DialogueSession.objects.filter(status=DialogueSession.Status.HELD)
-    assert held.count() == 7
-    for session in held:
+    # Held, then concluded when followups/demo.py issued their notices.
+    past = DialogueSession.objects.filter(status=DialogueSession.Status.CONCLUDED)
+    assert past.count() == 7
+    assert not DialogueSession.objects.filter(status=DialogueSession.Status.HELD).exists()
+    for session in past:
+        steps = [r.changes["status"] for r in history(session) if "status" in r.changes]
+        assert ["in_progress", "held"] in steps and ["held", "concluded"] in steps, session
         assert (session.started_at, session.ended_at) == (session.starts_at, session.ends_at)
         assert session.attending_count
         assert not session.speakers.filter(status=Speaker.Status.WAITING).exists()
@@ -273,6 +282,9 @@ def test_past_sessions_keep_the_day_they_were_held(units):
 
 def test_loading_the_demo_again_changes_nothing(units):
     before = counts()
-    assert before["Plan"] == 6 and before["StoredDocument"] == 6
+    assert before["Plan"] == 6
+    # Six issued plans and the seven conclusion notices of the past sessions, each stored once.
+    kinds = sorted(StoredDocument.objects.values_list("kind", flat=True))
+    assert kinds == ["notice"] * 7 + ["plan"] * 6
     load_demo("2026-11-23 10:00 +07:00")
     assert counts() == before
