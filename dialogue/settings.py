@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab  # noqa: F401  (used by the beat schedule as jobs are added)
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -193,12 +193,28 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic jobs, declared in code; run exactly one `celery beat` process.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Inserts the reminders owed today (nothing on a day off), then sends them.
+    "followups-reminder-sweep-daily-0700": {
+        "task": "followups.tasks.reminder_sweep_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Sends what is pending and retries failed rows and rows a dead worker left "sending".
+    "followups-deliver-reminders-every-5-minutes": {
+        "task": "followups.tasks.deliver_reminders_task",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+# Seconds after which a reminder left "sending" (its worker died) or "failed" is tried again.
+# Longer than CELERY_TASK_TIME_LIMIT, well under the visibility timeout (check followups.W001).
+REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
 
 # E-mail: console by default; smtp+tls://user:pass@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Đối thoại <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site in links sent by e-mail (reminders), without a trailing slash.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # HTTPS: on in production (HTTPS=on), off for the embedded default on 127.0.0.1.
 HTTPS = env.bool("HTTPS", default=False)

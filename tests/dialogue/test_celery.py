@@ -76,8 +76,9 @@ def test_real_worker_consumes_from_redis():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    # A client of its own, so this works in the eager (SQLite) run too.
-    client = Celery("test-client", broker=url, backend=url)
+    # A client of its own, so this works in the eager (SQLite) run too; not the current app,
+    # or every shared task used by a later test would be sent through it.
+    client = Celery("test-client", broker=url, backend=url, set_as_current=False)
     try:
         token = uuid.uuid4().hex
         result = client.send_task(ping.name, args=[token], queue=queue)

@@ -27,6 +27,7 @@ from tests.factories import (
     make_plan,
     make_session,
 )
+from tests.helpers import in_language
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -232,7 +233,11 @@ def test_issue_refuses_a_petition_without_agency_and_keeps_everything_unchanged(
                 issued_on=date(2026, 12, 21),
             )
     assert "allocations" in err.value.message_dict
-    assert f"no. {second.pk}" in str(err.value)
+    assert err.value.message_dict["allocations"] == [
+        in_language(
+            "vi", services.NOTICE_AGENCY_MISSING, number=second.pk, content=second.content[:80]
+        )
+    ]
     notice.refresh_from_db()
     assert notice.status == "draft" and not Assignment.objects.exists()
 
@@ -279,8 +284,13 @@ def test_an_agency_of_another_commune_cannot_be_assigned(world):
                 issued_on=date(2026, 12, 21),
             )
     assert err.value.message_dict["allocations"] == [
-        f"Petition no. {petition.pk}: Công an xã B cannot be assigned; choose an agency of Xã A "
-        "or above it."
+        in_language(
+            "vi",
+            services.ALLOCATION_OUT_OF_REACH,
+            number=petition.pk,
+            agency=world.agency_b1,
+            unit=world.commune_a,
+        )
     ]
     assert not Assignment.objects.exists()
 
