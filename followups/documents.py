@@ -6,6 +6,7 @@ notice is issued. Document text is Vietnamese whatever the UI language.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.utils import timezone
@@ -20,6 +21,7 @@ from sessions.documents import bullets, recipient_lines, time_line
 from sessions.models import DialogueSession
 
 NOTICE_TEMPLATE = "documents/notice.html"
+HEADING = re.compile(r"^[IVX]+\. \S")
 
 
 def _chair(session: DialogueSession) -> str:
@@ -94,7 +96,16 @@ def notice_context(notice: ConclusionNotice) -> dict:
         signer_title=notice.signer_title,
         signer_name=notice.signer_name,
     )
-    return {**header.as_context(), "paragraphs": [p.strip() for p in notice.body.split("\n\n")]}
+    paragraphs = [p.strip() for p in notice.body.split("\n\n") if p.strip()]
+    return {
+        **header.as_context(),
+        "paragraphs": [{"text": p, "heading": _is_heading(p)} for p in paragraphs],
+    }
+
+
+def _is_heading(paragraph: str) -> bool:
+    """A section heading as the draft writes them ("II. CÁC Ý KIẾN …"): printed in bold."""
+    return bool(HEADING.match(paragraph)) and paragraph == paragraph.upper()
 
 
 def notice_pdf(notice: ConclusionNotice) -> bytes:

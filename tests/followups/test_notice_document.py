@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 
 from dialogue import storage
 from followups import services
-from followups.documents import notice_pdf
+from followups.documents import notice_context, notice_pdf
 from tests.factories import issue_notice, make_held_session
 from tests.pdf import font_names, pdf_text
 
@@ -68,3 +69,21 @@ def test_notice_text_is_escaped_and_nothing_is_fetched(world, held, fetched):
     assert '<img src="file:///etc/passwd">' in text
     assert b"root:x:0:0" not in pdf
     assert not [url for url in fetched if "passwd" in url or url.startswith("file:")]
+
+
+def test_the_draft_sections_are_headings_and_user_paragraphs_are_not(world, held):
+    with time_machine.travel(datetime(2026, 12, 21, 9, tzinfo=VN), tick=False):
+        notice = services.notice_draft(actor=world.organiser_a, session=held)
+        notice = services.notice_update(
+            actor=world.organiser_a,
+            notice=notice,
+            body=notice.body + "\n\nI. hỏi đáp thêm (không viết hoa)",
+        )
+    paragraphs = notice_context(notice)["paragraphs"]
+    headings = [p["text"] for p in paragraphs if p["heading"]]
+    assert headings == [
+        "II. CÁC Ý KIẾN, KIẾN NGHỊ ĐÃ ĐƯỢC TRẢ LỜI TẠI HỘI NGHỊ",
+        "III. CÁC Ý KIẾN, KIẾN NGHỊ GIAO CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT",
+    ]
+    html = render_to_string("documents/notice.html", {**notice_context(notice), "draft": True})
+    assert '<p class="heading"><b>III. CÁC Ý KIẾN' in html
