@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +164,49 @@ class Membership(models.Model):
             raise ValidationError({"agency": _("The agency must belong to the same unit.")})
 
 
+#: What each recorded action reads as on a page (actions are written by the services).
+ACTION_LABELS = {
+    "created": _("created"),
+    "create": _("created"),
+    "updated": _("changed"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "status": _("status changed"),
+    "issued": _("issued"),
+    "amended": _("amended"),
+    "milestone": _("milestone done"),
+    "registered": _("registered"),
+    "moved": _("moved in the queue"),
+    "captured": _("captured at the session"),
+    "attendance": _("attendance recorded"),
+    "finalised": _("finalised"),
+    "reopened": _("reopened"),
+    "routed_out": _("routed out"),
+    "preparation_assigned": _("asked to prepare the answer"),
+    "answer_prepared": _("answer prepared"),
+    "drafted": _("drafted"),
+    "assigned": _("assigned"),
+    "answered": _("answered"),
+    "extension_requested": _("extension requested"),
+    "extension_accepted": _("extension accepted"),
+    "extension_refused": _("extension refused"),
+    "forwarded": _("forwarded to the competent level"),
+    "due_recomputed": _("due date recomputed after a calendar change"),
+}
+#: Names recorded in changes that are not fields of the model.
+CHANGE_FIELD_LABELS = {
+    "secretaries": _("secretaries"),
+    "tasks": _("tasks"),
+    "agency": _("agency"),
+    "assignments": _("assignments"),
+    "extension": _("extension"),
+    "to": _("forwarded to"),
+    "responded_on": _("date of response"),
+    "document_number": _("document number"),
+    "new_due_on": _("new due date"),
+}
+
+
 class ChangeRecord(models.Model):
     """One recorded change to a tracked object: who, when, what changed and why."""
 
@@ -192,6 +236,30 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def change_items(self) -> list[tuple[str, object, object]]:
+        """(field's verbose name, old, new) for the history list; unknown names as recorded."""
+        # get_for_id is cached per process: no query per history line.
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        items = []
+        for name, values in self.changes.items():
+            label = CHANGE_FIELD_LABELS.get(name)
+            if label is None and model is not None:
+                try:
+                    label = getattr(model._meta.get_field(name), "verbose_name", None)
+                except FieldDoesNotExist:
+                    pass
+            label = str(label or name)
+            old, new = (
+                (list(values) + [None, None])[:2] if isinstance(values, list) else (None, values)
+            )
+            items.append((label, old, new))
+        return items
 
 
 class CalendarException(models.Model):
