@@ -2,6 +2,7 @@
 assignment under the Hà Nam and Điện Biên profiles (frozen time, across Tết); extensions,
 forwarding, splitting, and the recomputation of due dates when the calendar changes."""
 
+import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,21 +12,25 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dialogue import audit, storage
-from dialogue.models import CalendarException
+from dialogue.models import CalendarException, Role
 from dialogue.services import calendar_exception_save
 from followups import services
 from followups.models import Assignment, ConclusionNotice, Extension, Response
 from followups.services import recompute_due_dates
-from petitions.models import Petition
-from sessions import timeline
-from sessions.services import session_timeline
+from petitions.models import Field, Petition
+from petitions.services import petition_capture
+from sessions import console, timeline
+from sessions.services import session_timeline, session_transition
 from tests.factories import (
+    UserFactory,
     hold_session,
     issue_notice,
     make_held_session,
     make_petition,
     make_plan,
     make_session,
+    make_speaker,
+    member,
 )
 from tests.helpers import in_language
 
@@ -565,9 +570,6 @@ def test_a_province_forwards_only_to_the_central_level_or_another_body(world):
 
 
 def member_organiser(world):
-    from dialogue.models import Role
-    from tests.factories import UserFactory, member
-
     return member(UserFactory(username="organiser_province"), world.province, Role.ORGANISER)
 
 
@@ -642,3 +644,58 @@ def test_a_notice_drafted_earlier_states_the_due_date_counted_from_its_issue(wor
     assert "chậm nhất ngày 05/01/2027" in notice.body
     assert assignment.due_explanation in notice.body
     assert "30/12/2026" not in notice.body
+
+
+def test_dien_bien_walk_from_the_hall_to_the_answer(world):
+    """Captured in the console during the session, answered by the agency 15 working days
+    later: the deadline counts from the day of the session, whatever day the notice is."""
+    chair = member(UserFactory(username="chair_a"), world.commune_a, Role.ORGANISER)
+    starts = datetime(2026, 12, 8, 8, tzinfo=VN)  # a Tuesday
+    with at(date(2026, 11, 20)):
+        session = make_session(
+            make_plan(world.commune_a, profile="dien-bien-2024"),
+            starts_at=starts,
+            secretaries=[world.secretary_a],
+        )
+        session = session_transition(actor=chair, session=session, to="scheduled", confirm=True)
+    with time_machine.travel(starts, tick=False):
+        session = session_transition(actor=world.secretary_a, session=session, to="in_progress")
+        speaker = make_speaker(session, actor=world.secretary_a, full_name="Lò Văn Pọm")
+        entry, _ = console.entry_save(
+            actor=world.secretary_a,
+            session=session,
+            uuid=uuid.uuid4(),
+            kind="speech",
+            text="Ông Pọm đề nghị sửa cầu treo bản Co Mận.",
+            speaker=speaker,
+        )
+        petition = petition_capture(
+            actor=world.secretary_a,
+            session=session,
+            content="Đề nghị sửa chữa cầu treo bản Co Mận trước mùa mưa.",
+            field=Field.objects.get(code="dat-dai-gpmb"),
+            competence="commune",
+            scope="in_scope",
+            speaker=speaker,
+            minutes_entry=entry,
+        )
+        assert petition.status == Petition.Status.TO_ANSWER_AFTER
+    with time_machine.travel(datetime(2026, 12, 8, 11, 30, tzinfo=VN), tick=False):
+        session = console.session_end(
+            actor=world.secretary_a, session=session, attending_count=120, invited_count=150
+        )
+    # Điện Biên: the notice within 5 days of the session (13/12 is a Sunday → Monday 14/12).
+    items = {i.milestone: i for i in session_timeline(session, today=date(2026, 12, 10))}
+    assert items["conclusion_notice"].due == date(2026, 12, 14)
+    assert items["agency_response"].due == date(2026, 12, 29)
+
+    with at(date(2026, 12, 11)):
+        issue_notice(session, actor=chair, agencies=[world.agency_a1], issued_on=date(2026, 12, 11))
+    assignment = Assignment.objects.get(petition=petition)
+    # "15 ngày làm việc sau ngày tổ chức Hội nghị": 09/12 … 29/12/2026.
+    assert assignment.due_on == date(2026, 12, 29)
+    assert assignment.petition.minutes_entry == entry
+    with at(date(2026, 12, 28)):
+        _respond(world, assignment, date(2026, 12, 28))
+    petition.refresh_from_db()
+    assert petition.status == Petition.Status.ANSWERED and petition.is_resolved
