@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.forms import DateInput, StyledForm, apply_service_errors
@@ -111,6 +113,14 @@ class AssignmentFilterForm(StyledForm, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=STATUS_CHOICES, required=False, initial=Assignment.Status.OPEN
     )
+    pending_extension = forms.BooleanField(
+        label=_("Extension waiting for a decision"), required=False
+    )
+
+
+def _attachment_help() -> str:
+    # Interpolated when shown, in the language of the request (not once, at import).
+    return gettext("Optional; at most %(limit)s MB.") % {"limit": services.MAX_ATTACHMENT_MB}
 
 
 class ResponseForm(StyledForm, forms.Form):
@@ -133,7 +143,7 @@ class ResponseForm(StyledForm, forms.Form):
         label=_("Signed document (PDF)"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text=_("Optional; at most %(limit)s MB.") % {"limit": services.MAX_ATTACHMENT_MB},
+        help_text=lazy(_attachment_help, str)(),
     )
 
 

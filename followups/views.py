@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -253,6 +253,10 @@ def assignment_list(request):
     )
     if status:
         assignments = assignments.filter(status=status)
+    pending = Extension.objects.filter(assignment=OuterRef("pk"), status=Extension.Status.REQUESTED)
+    if form.is_valid() and form.cleaned_data["pending_extension"]:
+        assignments = assignments.filter(Exists(pending))
+    assignments = assignments.annotate(has_pending_extension=Exists(pending))
     page = keyset_page(
         assignments.defer("petition__search"),
         order=ASSIGNMENT_ORDER,

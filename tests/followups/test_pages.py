@@ -351,6 +351,12 @@ def test_extension_asked_by_the_agency_and_accepted_by_the_organiser(world, logi
         assert client.get(url("assignment-detail", assigned)).context["extension_form"] is None
 
         organiser = login(world.organiser_a)
+        # The organiser finds the requests waiting for a decision from the list.
+        listed = organiser.get(
+            reverse("assignment-list"), {"status": "open", "pending_extension": "on"}
+        )
+        assert [a.pk for a in listed.context["page"].rows] == [assigned.pk]
+        assert "pending-extension" in listed.text
         page = organiser.get(url("assignment-detail", assigned))
         assert url("extension-decide", extension) in page.text
         response = organiser.post(
@@ -358,6 +364,11 @@ def test_extension_asked_by_the_agency_and_accepted_by_the_organiser(world, logi
         )
         assert response.status_code == 302
         assert response.url == url("assignment-detail", assigned)
+
+        listed = organiser.get(
+            reverse("assignment-list"), {"status": "open", "pending_extension": "on"}
+        )
+        assert list(listed.context["page"].rows) == []
 
     assigned.refresh_from_db()
     extension.refresh_from_db()
@@ -589,3 +600,13 @@ def field_block_of(html: str, name: str) -> str:
     match = re.search(rf'<select name="{name}".*?</select>', html, re.S)
     assert match is not None
     return match.group(0)
+
+
+def test_the_upload_limit_is_said_in_the_language_of_the_request(world, login, assigned):
+    with at(date(2026, 12, 22)):
+        client = login(world.responder_a)
+        vietnamese = client.get(url("assignment-detail", assigned))
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        english_page = client.get(url("assignment-detail", assigned))
+    assert "Không bắt buộc; tối đa 10 MB." in vietnamese.text
+    assert "Optional; at most 10 MB." in english_page.text
