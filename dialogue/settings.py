@@ -166,8 +166,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A stopped Redis makes the cache miss instead of failing requests (dialogue.cache).
+            "BACKEND": "dialogue.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
+            # Fail fast when Redis is unreachable rather than hang a request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="doithoai"),
         }
     }

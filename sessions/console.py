@@ -96,10 +96,19 @@ def revision(session_id: int) -> int | None:
     key = _revision_key(session_id)
     value = cache.get(key)
     if value is None:
-        if not DialogueSession.objects.filter(pk=session_id).exists():
+        stored = (
+            DialogueSession.objects.filter(pk=session_id)
+            .values_list("console_revision", flat=True)
+            .first()
+        )
+        if stored is None:
             return None
         cache.add(key, secrets.randbelow(2**31) * 1000, REVISION_CACHE_SECONDS)
         value = cache.get(key)
+        if value is None:
+            # No shared cache (Redis stopped): the session row's counter, kept negative so it
+            # never equals a cached one and a tag can never hide a change.
+            value = -1 - stored
     return value
 
 

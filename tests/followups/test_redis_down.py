@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
@@ -19,7 +20,9 @@ from dialogue.services import calendar_exception_save
 from followups import services
 from followups.models import Assignment, Reminder
 from followups.tasks import deliver_reminders_task, enqueue, reminder_sweep_task
-from tests.factories import issue_notice, make_held_session
+from sessions import console
+from sessions.services import session_transition
+from tests.factories import issue_notice, make_held_session, make_plan, make_session
 from tests.followups.test_reminders import at
 
 WARNING = "was not queued (broker unavailable"
@@ -120,3 +123,64 @@ def test_with_redis_stopped_records_succeed_and_redis_back_sends_what_is_owed(
         Reminder.objects.get(assignment=still_open, kind="due_today").pk
     )
     assert not Reminder.objects.filter(assignment=answered).exists()
+
+
+def stopped_cache(port: int) -> dict:
+    return {
+        "default": {
+            "BACKEND": "dialogue.cache.ForgivingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+def test_with_the_cache_on_a_stopped_redis_pages_still_record(world, client, settings, caplog):
+    """Production settings put sessions and the console counter in Redis: with Redis stopped,
+    logging in, recording a response and issuing a notice through the pages still work."""
+    settings.CACHES = stopped_cache(closed_port())
+    assert cache.get("anything", "miss") == "miss"
+    cache.set("anything", 1)  # dropped, not raised
+
+    with at(date(2026, 12, 21)):
+        session, (petition,) = make_held_session(world.commune_a)
+        notice = services.notice_draft(actor=world.organiser_a, session=session)
+        services.notice_update(
+            actor=world.organiser_a,
+            notice=notice,
+            signer_name="Trần Văn Chủ",
+            signer_title="CHỦ TỊCH",
+        )
+        client.force_login(world.organiser_a)
+        response = client.post(
+            reverse("session-notice-issue", args=[session.pk]),
+            {
+                "issue-number": "09/TB-UBND",
+                "issue-issued_on": "2026-12-21",
+                f"issue-agencies_{petition.pk}": [world.agency_a1.pk],
+            },
+        )
+        assert response.status_code == 302, response.content[:500]
+        assignment = Assignment.objects.get(petition=petition)
+
+        client.force_login(world.responder_a)
+        response = client.post(
+            reverse("assignment-response", args=[assignment.pk]),
+            {
+                "response-responded_on": "2026-12-21",
+                "response-method": "in_person",
+                "response-text": "Đã gặp và trả lời trực tiếp công dân.",
+            },
+        )
+        assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == "answered"
+
+    # The console's change counter falls back to the session row: polls still get tags.
+    live = make_session(make_plan(world.commune_a), secretaries=[world.secretary_a])
+    session_transition(actor=world.organiser_a, session=live, to="scheduled", confirm=True)
+    first = console.revision(live.pk)
+    assert first is not None
+    console.bump(live.pk)
+    assert console.revision(live.pk) != first
+    assert "Cache unavailable" in caplog.text
