@@ -216,6 +216,8 @@ REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Đối thoại <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering must not hold a reminder task until its time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The address of the site in links sent by e-mail (reminders), without a trailing slash.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
