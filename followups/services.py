@@ -559,6 +559,14 @@ def extension_decide(
         )[:500]
         assignment.save(update_fields=["due_on", "extended", "due_explanation", "updated_at"])
         changes["due_on"] = [old_due.isoformat(), extension.new_due_on.isoformat()]
+        # The citizen's own record says when the answer is now due, and that they were told.
+        audit.record(
+            assignment.petition,
+            actor=actor,
+            action="extension_accepted",
+            changes={"agency": [None, str(assignment.agency)], **changes},
+            reason=extension.reason,
+        )
     audit.record(
         assignment,
         actor=actor,

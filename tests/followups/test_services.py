@@ -471,6 +471,9 @@ def test_extension_needs_a_reason_a_later_working_day_and_the_citizen_told(world
     assert Extension.objects.get().decided_by == world.organiser_a
     actions = [r.action for r in audit.history(assignment)]
     assert actions[:2] == ["extension_accepted", "extension_requested"]
+    on_petition = audit.history(assignment.petition).first()
+    assert on_petition.action == "extension_accepted"
+    assert on_petition.changes["due_on"] == ["2027-01-05", "2027-01-29"]
 
 
 def test_a_refused_extension_keeps_the_due_date(world):
