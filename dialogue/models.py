@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -204,7 +206,30 @@ CHANGE_FIELD_LABELS = {
     "responded_on": _("date of response"),
     "document_number": _("document number"),
     "new_due_on": _("new due date"),
+    "due_on": _("due on"),
 }
+
+
+#: Codes recorded as values outside a field with choices (an extension's decision, say).
+CHANGE_VALUE_LABELS = {
+    "requested": _("requested"),
+    "accepted": _("accepted"),
+    "refused": _("refused"),
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _shown_value(value, choices: dict):
+    """A recorded value as a reader expects it: a choice's label, a date as dd/mm/yyyy."""
+    if isinstance(value, str):
+        if value in choices:
+            return choices[value]
+        if value in CHANGE_VALUE_LABELS:
+            return CHANGE_VALUE_LABELS[value]
+        if match := _ISO_DATE.match(value):
+            year, month, day = match.groups()
+            return f"{day}/{month}/{year}"
+    return value
 
 
 class ChangeRecord(models.Model):
@@ -248,17 +273,17 @@ class ChangeRecord(models.Model):
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         items = []
         for name, values in self.changes.items():
-            label = CHANGE_FIELD_LABELS.get(name)
-            if label is None and model is not None:
+            label, choices = CHANGE_FIELD_LABELS.get(name), {}
+            if model is not None:
                 try:
-                    label = getattr(model._meta.get_field(name), "verbose_name", None)
+                    field = model._meta.get_field(name)
                 except FieldDoesNotExist:
-                    pass
-            label = str(label or name)
-            old, new = (
-                (list(values) + [None, None])[:2] if isinstance(values, list) else (None, values)
-            )
-            items.append((label, old, new))
+                    field = None
+                label = label or getattr(field, "verbose_name", None)
+                choices = dict(getattr(field, "flatchoices", None) or ())
+            pair = (list(values) + [None, None])[:2] if isinstance(values, list) else [None, values]
+            old, new = (_shown_value(v, choices) for v in pair)
+            items.append((str(label or name), old, new))
         return items
 
 

@@ -612,6 +612,7 @@ def _follow_up(
             document_number=forwarding.document_number,
             forwarded_on=forwarding.forwarded_on,
             note=forwarding.note,
+            whole_petition=True,  # the organiser forwards the matter, every agency's part
         )
     if item.keep_due and assignment.is_open:
         if keeps_due(item.keep_due, assignment.due_on, today=today, calendar=calendar):

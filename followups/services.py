@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogue import audit, storage
 from dialogue.models import Agency, Milestone, User
 from dialogue.workcalendar import get_calendar
+from dialogue.workdays import OutOfRange
 from followups import deadlines
 from followups.documents import draft_body, notice_filename, notice_pdf
 from followups.models import Assignment, ConclusionNotice, Extension, Forwarding, Response
@@ -31,6 +32,7 @@ from sessions.services import session_transition
 NOTICE_BEFORE_SESSION = _("The conclusion notice is drafted once the session has been held.")
 NOTICE_ISSUED_READ_ONLY = _("The notice has been issued: it can no longer be changed.")
 NOTICE_NUMBER_REQUIRED = _("Enter the number and symbol of the notice, for example 45/TB-UBND.")
+NOTICE_NUMBER_INVALID = _("The number and symbol is one line of text, for example 45/TB-UBND.")
 NOTICE_DATE_REQUIRED = _("Enter the date of issue.")
 NOTICE_DATE_BEFORE_SESSION = _("The notice cannot be issued before the session ended (%(date)s).")
 NOTICE_DATE_IN_FUTURE = _("The date of issue cannot be later than today.")
@@ -110,6 +112,8 @@ def _snapshot(obj, fields) -> dict[str, Any]:
 @transaction.atomic
 def notice_draft(*, actor: User, session: DialogueSession) -> ConclusionNotice:
     """The session's notice, drafted from the session the first time it is asked for."""
+    # Locking the session makes two "draft" clicks wait for each other: one notice per session.
+    session = DialogueSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
     if session.status not in NOTICE_STATUSES:
         raise ValidationError(NOTICE_BEFORE_SESSION)
     existing = ConclusionNotice.objects.filter(session=session).first()
@@ -170,6 +174,8 @@ def _issue_errors(notice: ConclusionNotice, session: DialogueSession) -> dict[st
     errors: dict[str, list] = {}
     if not notice.number.strip():
         errors["number"] = [NOTICE_NUMBER_REQUIRED]
+    elif any(not c.isprintable() for c in notice.number):
+        errors["number"] = [NOTICE_NUMBER_INVALID]
     if notice.issued_on is None:
         errors["issued_on"] = [NOTICE_DATE_REQUIRED]
     else:
@@ -321,6 +327,7 @@ def _assignment_create(
     agency: Agency,
     notice: ConclusionNotice,
     deadline: deadlines.ResponseDeadline,
+    assigned_on: date | None = None,
 ) -> Assignment:
     try:
         with transaction.atomic():
@@ -329,7 +336,7 @@ def _assignment_create(
                 agency=agency,
                 unit_id=petition.unit_id,
                 notice=notice,
-                assigned_on=notice.issued_on,
+                assigned_on=assigned_on or notice.issued_on,
                 rule=deadline.rule,
                 anchor_on=deadline.anchor_on,
                 due_on=deadline.due,
@@ -374,17 +381,39 @@ def assignment_add(*, actor: User, petition: Petition, agency: Agency) -> Assign
         raise ValidationError(
             {"agency": ValidationError(ALREADY_ASSIGNED, params={"agency": agency})}
         )
+    # The agency learns of it today: a deadline counted from the notice counts from today;
+    # one counted from the session (Điện Biên) is the law's and stays.
+    today = _today()
     deadline = deadlines.response_deadline(
-        petition.session, notice_on=notice.issued_on, calendar=get_calendar()
+        petition.session, notice_on=max(notice.issued_on, today), calendar=get_calendar()
     )
     assignment = _assignment_create(
-        actor=actor, petition=petition, agency=agency, notice=notice, deadline=deadline
+        actor=actor,
+        petition=petition,
+        agency=agency,
+        notice=notice,
+        deadline=deadline,
+        assigned_on=today,
     )
     _petition_status(petition, Petition.Status.ASSIGNED, actor=actor)
     return assignment
 
 
+def _settle_petition(petition: Petition, *, actor: User) -> None:
+    """Once no agency has the petition open, it is answered, or forwarded if part of it went
+    to a higher level (the citizen's matter continues there)."""
+    closed = Assignment.objects.filter(petition=petition)
+    if closed.filter(status=Assignment.Status.OPEN).exists():
+        return
+    forwarded = closed.filter(status=Assignment.Status.FORWARDED).exists()
+    status = Petition.Status.FORWARDED if forwarded else Petition.Status.ANSWERED
+    _petition_status(petition, status, actor=actor)
+
+
 def _lock_open(assignment: Assignment) -> Assignment:
+    """Lock the petition, then the assignment (every writer takes them in this order, so an
+    answer and a forwarding of the same petition never deadlock)."""
+    Petition.objects.select_for_update().filter(pk=assignment.petition_id).first()
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.is_open:
         raise ValidationError(ASSIGNMENT_CLOSED, params={"status": assignment.get_status_display()})
@@ -472,9 +501,7 @@ def response_record(
             "document_number": [None, response.document_number],
         },
     )
-    petition = Petition.objects.select_for_update().get(pk=assignment.petition_id)
-    if not Assignment.objects.open().filter(petition=petition).exists():
-        _petition_status(petition, Petition.Status.ANSWERED, actor=actor)
+    _settle_petition(Petition.objects.get(pk=assignment.petition_id), actor=actor)
     return response
 
 
@@ -500,7 +527,11 @@ def extension_request(
             }
         )
     calendar = get_calendar()
-    if not calendar.is_working_day(new_due_on):
+    try:
+        working = calendar.is_working_day(new_due_on)
+    except OutOfRange as exc:
+        raise ValidationError({"new_due_on": str(exc)}) from exc
+    if not working:
         raise ValidationError(
             {
                 "new_due_on": ValidationError(
@@ -596,8 +627,11 @@ def petition_forward(
     document_number: str,
     forwarded_on: date,
     note: str = "",
+    whole_petition: bool = False,
 ) -> Forwarding:
-    """Send the matter to the competent level: closes every open assignment of the petition."""
+    """Send the matter to the competent level. Closes this assignment, or with
+    `whole_petition` (an organiser's decision) every open assignment of the petition: an
+    agency never closes another agency's work."""
     assignment = _lock_open(assignment)
     unit = assignment.unit
     allowed = FORWARD_LEVELS_FROM_TOP if unit.parent_id is None else FORWARD_LEVELS_FROM_LOCAL
@@ -619,9 +653,11 @@ def petition_forward(
         note=note.strip(),
         recorded_by=actor,
     )
-    petition = Petition.objects.select_for_update().get(pk=assignment.petition_id)
-    others = Assignment.objects.open().filter(petition=petition).select_for_update()
-    for other in others:
+    petition = Petition.objects.get(pk=assignment.petition_id)
+    closing = Assignment.objects.open().filter(petition=petition)
+    if not whole_petition:
+        closing = closing.filter(pk=assignment.pk)
+    for other in closing.order_by("pk").select_for_update():
         _close(other, Assignment.Status.FORWARDED, on=forwarded_on)
         audit.record(
             other,
@@ -630,7 +666,7 @@ def petition_forward(
             changes={"status": ["open", "forwarded"], "to": [None, forwarding.to_body]},
             reason=forwarding.document_number,
         )
-    _petition_status(petition, Petition.Status.FORWARDED, actor=actor)
+    _settle_petition(petition, actor=actor)
     return forwarding
 
 

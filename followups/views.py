@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -94,7 +95,7 @@ def _get_assignment(user, pk: int, writable=None) -> Assignment:
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 
 
@@ -395,7 +396,11 @@ def assignment_forward(request, pk: int):
     if form.is_valid():
         try:
             services.petition_forward(
-                actor=request.user, assignment=assignment, **form.cleaned_data
+                actor=request.user,
+                assignment=assignment,
+                # An organiser forwards the whole petition; an agency only its own part.
+                whole_petition=_organisers(request.user).filter(pk=assignment.pk).exists(),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             apply_service_errors(form, error)

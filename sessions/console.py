@@ -83,10 +83,14 @@ def bump(session_id: int) -> None:
 
 
 def _advance_counter(session_id: int) -> None:
+    key = _revision_key(session_id)
     try:
-        cache.incr(_revision_key(session_id))
+        cache.incr(key)
     except ValueError:
-        pass  # not cached: the next poll starts a fresh counter, which changes every tag
+        # Not cached, or the cache did not answer: drop the counter so that the next poll
+        # starts a fresh one, which changes every tag (a kept stale counter would hide this
+        # change behind 304s).
+        cache.delete(key)
 
 
 def revision(session_id: int) -> int | None:

@@ -26,6 +26,18 @@ def test_actions_and_fields_are_shown_by_their_names(world):
         ]
     with translation.override("en"):
         assert record.action_label == "status changed"
+    # Codes of a field with choices read as their labels, dates as dd/mm/yyyy.
+    coded = audit.record(
+        plan,
+        actor=None,
+        action="status",
+        changes={"status": ["draft", "issued"], "issued_on": [None, "2026-12-21"]},
+    )
+    with translation.override("vi"):
+        rows = [
+            (label, str(old) if old else old, str(new)) for label, old, new in coded.change_items
+        ]
+    assert rows == [("trạng thái", "Dự thảo", "Đã ban hành"), ("ngày ban hành", None, "21/12/2026")]
     # An action nobody has named yet is shown as recorded rather than hidden.
     other = audit.record(plan, actor=None, action="imported")
     assert other.action_label == "imported"

@@ -410,7 +410,9 @@ def test_organiser_adds_an_agency_then_the_responder_forwards(world, login, assi
         )
         assert response.status_code == 302
         added = Assignment.objects.get(petition=assigned.petition, agency=world.agency_a2)
-        assert added.due_on == assigned.due_on
+        # Added on 28/12: Hà Nam's 10 working days count from the day the agency is told.
+        assert added.assigned_on == date(2026, 12, 28)
+        assert added.due_on == date(2027, 1, 12)
         # The agency that already has it is not offered again.
         page = organiser.get(url("assignment-detail", assigned))
         offered = page.context["add_agency_form"].fields["agency"].queryset
@@ -440,10 +442,27 @@ def test_organiser_adds_an_agency_then_the_responder_forwards(world, login, assi
         )
         assert response.status_code == 302
         page = responder.get(url("assignment-detail", assigned))
+        # The agency forwards its own part only: the other agency's assignment stays open.
+        added.refresh_from_db()
+        assert added.is_open
+        assert Petition.objects.get(pk=assigned.petition_id).status == Petition.Status.ASSIGNED
+        assert "12/CV-UBND" in page.text and "Sở Tài nguyên và Môi trường" in page.text
+        assert page.context["forward_form"] is None
+
+        # The organiser forwards the whole petition.
+        organiser = login(world.organiser_a)
+        response = organiser.post(
+            url("assignment-forward", added),
+            {
+                "forward-level": "province",
+                "forward-to_body": "Sở Tài nguyên và Môi trường",
+                "forward-document_number": "13/CV-UBND",
+                "forward-forwarded_on": "2026-12-28",
+            },
+        )
+        assert response.status_code == 302
     assert set(Assignment.objects.values_list("status", flat=True)) == {"forwarded"}
     assert Petition.objects.get(pk=assigned.petition_id).status == Petition.Status.FORWARDED
-    assert "12/CV-UBND" in page.text and "Sở Tài nguyên và Môi trường" in page.text
-    assert page.context["forward_form"] is None
 
 
 def test_assignment_list_filters_by_status_and_keeps_it_across_pages(world, login, assigned):
@@ -610,3 +629,20 @@ def test_the_upload_limit_is_said_in_the_language_of_the_request(world, login, a
         english_page = client.get(url("assignment-detail", assigned))
     assert "Không bắt buộc; tối đa 10 MB." in vietnamese.text
     assert "Optional; at most 10 MB." in english_page.text
+
+
+def test_the_pdf_file_name_is_a_safe_header_whatever_the_number(world, login):
+    with at(date(2026, 12, 21)):
+        session, _ = make_held_session(world.commune_a)
+        issue_notice(
+            session,
+            actor=world.organiser_a,
+            agencies=[world.agency_a1],
+            issued_on=date(2026, 12, 21),
+            number="45/TB-ĐU",
+        )
+        response = login(world.organiser_a).get(url("session-notice-pdf", session))
+    assert response.status_code == 200
+    assert (
+        "filename*=utf-8''thong-bao-ket-luan-45-TB-%C4%90U.pdf" in response["Content-Disposition"]
+    )

@@ -347,7 +347,9 @@ def test_an_agency_can_be_added_after_the_notice_but_not_twice(world):
                 actor=world.organiser_a, petition=petition, agency=world.agency_a2
             )
     assert "agency" in err.value.message_dict
-    assert added.due_on == Assignment.objects.get(agency=world.agency_a1).due_on
+    # Told on 22/12, a day after the notice: due one working day later than the first agency.
+    assert added.due_on == date(2027, 1, 6)
+    assert Assignment.objects.get(agency=world.agency_a1).due_on == date(2027, 1, 5)
     # The petition is answered only once every agency has answered.
     with at(date(2026, 12, 23)):
         _respond(world, Assignment.objects.get(agency=world.agency_a1), date(2026, 12, 23))
@@ -515,11 +517,73 @@ def test_an_extension_pending_when_the_answer_comes_can_still_be_settled(world):
 # --- forwarding ------------------------------------------------------------------------------
 
 
+def test_an_agency_forwards_only_its_own_part(world):
+    _, _, (petition,) = _held_and_issued(world, agencies=[world.agency_a1, world.agency_a2])
+    first = Assignment.objects.get(agency=world.agency_a1)
+    second = Assignment.objects.get(agency=world.agency_a2)
+    with at(date(2026, 12, 22)):
+        services.petition_forward(
+            actor=world.responder_a,
+            assignment=first,
+            level="province",
+            to_body="Sở Tài nguyên và Môi trường",
+            document_number="12/CV-UBND",
+            forwarded_on=date(2026, 12, 22),
+        )
+        second.refresh_from_db()
+        petition.refresh_from_db()
+        assert second.is_open and petition.status == Petition.Status.ASSIGNED
+        _respond(world, second, date(2026, 12, 22))
+    petition.refresh_from_db()
+    # Part answered here, part continued at the province: the matter is forwarded.
+    assert petition.status == Petition.Status.FORWARDED and petition.is_resolved
+
+
+def test_an_agency_added_late_counts_from_the_day_it_is_told(world):
+    _, _, (petition,) = _held_and_issued(world)  # notice 21/12/2026
+    with at(date(2027, 1, 11)):
+        added = services.assignment_add(
+            actor=world.organiser_a, petition=petition, agency=world.agency_a2
+        )
+    assert added.assigned_on == date(2027, 1, 11)
+    assert added.due_on == date(2027, 1, 25)  # 10 working days after 11/01/2027
+    assert added.due_explanation.startswith("10 ngày làm việc sau ngày ban hành")
+
+
+def test_an_extension_beyond_the_calendar_is_refused_not_a_crash(world):
+    _held_and_issued(world)
+    assignment = Assignment.objects.get()
+    with at(date(2026, 12, 22)), pytest.raises(ValidationError) as err:
+        services.extension_request(
+            actor=world.responder_a,
+            assignment=assignment,
+            new_due_on=date(2051, 1, 2),
+            reason="Cần thêm thời gian.",
+            citizen_told_on=date(2026, 12, 22),
+        )
+    assert "new_due_on" in err.value.message_dict
+
+
+def test_a_notice_number_is_one_line(world):
+    with at(date(2026, 12, 21)):
+        session, _ = make_held_session(world.commune_a)
+        with pytest.raises(ValidationError) as err:
+            issue_notice(
+                session,
+                actor=world.organiser_a,
+                agencies=[world.agency_a1],
+                issued_on=date(2026, 12, 21),
+                number="02/TB\nX",
+            )
+    assert "number" in err.value.message_dict
+
+
 def test_forwarding_closes_every_open_assignment_of_the_petition(world):
     _, _, (petition,) = _held_and_issued(world, agencies=[world.agency_a1, world.agency_a2])
     first = Assignment.objects.get(agency=world.agency_a1)
     forward = {
-        "actor": world.responder_a,
+        "actor": world.organiser_a,
+        "whole_petition": True,
         "assignment": first,
         "level": "province",
         "to_body": "Sở Tài nguyên và Môi trường",
