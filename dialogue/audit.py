@@ -10,6 +10,11 @@ from django.db import models
 from dialogue.models import ChangeRecord
 
 
+def snapshot(obj: models.Model, fields) -> dict[str, Any]:
+    """The values of `fields` on `obj`, to diff before and after a change."""
+    return {name: getattr(obj, name) for name in fields}
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value changed, as strings for JSON."""
     return {

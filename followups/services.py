@@ -102,10 +102,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _snapshot(obj, fields) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
-
-
 # --- the conclusion notice ------------------------------------------------------------------
 
 
@@ -144,7 +140,7 @@ def notice_update(*, actor: User, notice: ConclusionNotice, **fields: Any) -> Co
     notice = ConclusionNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.is_issued:
         raise ValidationError(NOTICE_ISSUED_READ_ONLY)
-    before = _snapshot(notice, NOTICE_FIELDS)
+    before = audit.snapshot(notice, NOTICE_FIELDS)
     for name, value in fields.items():
         if name not in NOTICE_FIELDS:
             raise TypeError(f"notice_update() got an unexpected field {name!r}")
@@ -154,7 +150,7 @@ def notice_update(*, actor: User, notice: ConclusionNotice, **fields: Any) -> Co
         notice,
         actor=actor,
         action="updated",
-        changes=audit.diff(before, _snapshot(notice, NOTICE_FIELDS)),
+        changes=audit.diff(before, audit.snapshot(notice, NOTICE_FIELDS)),
     )
     return notice
 

@@ -140,7 +140,7 @@ def petition_create(*, actor: User, session: DialogueSession, **fields: Any) -> 
 @transaction.atomic
 def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petition:
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
-    before = {name: getattr(petition, name) for name in fields} | {"status": petition.status}
+    before = audit.snapshot(petition, fields) | {"status": petition.status}
     old_original = petition.duplicate_of_id
     for name, value in fields.items():
         setattr(petition, name, value)
@@ -150,7 +150,7 @@ def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petiti
     petition.full_clean()
     petition.save(update_fields=[*fields, "status", "is_resolved", "search", "updated_at"])
     _count_duplicate(old_original, petition.duplicate_of_id)
-    after = {name: getattr(petition, name) for name in fields} | {"status": petition.status}
+    after = audit.snapshot(petition, fields) | {"status": petition.status}
     changes = audit.diff(before, after)
     for name in PERSONAL_FIELDS & changes.keys():
         changes[name] = [HIDDEN_VALUE, HIDDEN_VALUE]

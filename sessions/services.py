@@ -123,10 +123,6 @@ class TaskLine:
 # --- plans -----------------------------------------------------------------------------------
 
 
-def _snapshot(obj, fields) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in fields}
-
-
 def _tasks_text(plan: Plan) -> str:
     return "\n".join(f"{t.who}: {t.duty}" for t in plan.tasks.select_related("agency"))
 
@@ -157,7 +153,7 @@ def plan_create(
 
 
 def _plan_save(plan: Plan, *, actor: User, fields: dict, tasks, action: str, reason: str = ""):
-    before = {**_snapshot(plan, PLAN_FIELDS), "tasks": _tasks_text(plan)}
+    before = {**audit.snapshot(plan, PLAN_FIELDS), "tasks": _tasks_text(plan)}
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.search = _plan_search(plan)
@@ -165,7 +161,7 @@ def _plan_save(plan: Plan, *, actor: User, fields: dict, tasks, action: str, rea
     plan.save(update_fields=[*fields, "search", "updated_at"])
     if tasks is not None:
         _replace_tasks(plan, tasks)
-    after = {**_snapshot(plan, PLAN_FIELDS), "tasks": _tasks_text(plan)}
+    after = {**audit.snapshot(plan, PLAN_FIELDS), "tasks": _tasks_text(plan)}
     audit.record(plan, actor=actor, action=action, changes=audit.diff(before, after), reason=reason)
     return plan
 
@@ -297,7 +293,7 @@ def session_update(
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
     if session.status not in EDITABLE_SESSION_STATUSES:
         raise ValidationError(SESSION_READ_ONLY)
-    before = {**_snapshot(session, fields), "secretaries": _secretary_names(session)}
+    before = {**audit.snapshot(session, fields), "secretaries": _secretary_names(session)}
     for name, value in fields.items():
         setattr(session, name, value)
     _check_times(session)
@@ -307,7 +303,7 @@ def session_update(
     if secretaries is not None:
         _check_secretaries(session.unit, secretaries)
         session.secretaries.set(secretaries)
-    after = {**_snapshot(session, fields), "secretaries": _secretary_names(session)}
+    after = {**audit.snapshot(session, fields), "secretaries": _secretary_names(session)}
     audit.record(session, actor=actor, action="updated", changes=audit.diff(before, after))
     return session
 
@@ -482,7 +478,7 @@ def speaker_update(*, actor: User, speaker: Speaker, **fields: Any) -> Speaker:
         )
     if "birth_year" in fields:
         _check_speaker(speaker.session, fields["birth_year"])
-    before = _snapshot(speaker, fields)
+    before = audit.snapshot(speaker, fields)
     for name, value in fields.items():
         setattr(speaker, name, value)
     speaker.identity_key = speaker_identity_key(speaker.full_name, speaker.address)
@@ -499,7 +495,7 @@ def speaker_update(*, actor: User, speaker: Speaker, **fields: Any) -> Speaker:
         speaker,
         actor=actor,
         action="updated",
-        changes=audit.diff(before, _snapshot(speaker, fields)),
+        changes=audit.diff(before, audit.snapshot(speaker, fields)),
     )
     return speaker
 
