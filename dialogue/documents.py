@@ -26,7 +26,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -156,3 +158,10 @@ def render_pdf(template_name: str, context: dict, *, draft: bool) -> bytes:
     context["draft_mark"] = DRAFT_MARK
     html = render_to_string(template_name, context)
     return html_to_pdf(html)
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser; the file name may carry any text (a document's number)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response

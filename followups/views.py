@@ -13,14 +13,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogue import access, audit, storage
+from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency, Milestone
 from dialogue.pagination import keyset_page
@@ -91,12 +91,6 @@ def _get_assignment(user, pk: int, writable=None) -> Assignment:
         ),
         pk=pk,
     )
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    return response
 
 
 def _error_messages(request, error: ValidationError) -> None:
@@ -233,8 +227,8 @@ def session_notice_pdf(request, pk: int):
     )
     stored = storage.latest(notice, services.NOTICE_DOCUMENT) if notice.is_issued else None
     if stored is not None:
-        return _pdf_response(bytes(stored.content), stored.filename)
-    return _pdf_response(documents.notice_pdf(notice), documents.notice_filename(notice))
+        return pdf_response(bytes(stored.content), stored.filename)
+    return pdf_response(documents.notice_pdf(notice), documents.notice_filename(notice))
 
 
 # --- assignments -----------------------------------------------------------------------------
@@ -469,7 +463,7 @@ def response_pdf(request, pk: int):
     stored = storage.latest(response, services.RESPONSE_DOCUMENT)
     if stored is None:
         raise Http404
-    return _pdf_response(bytes(stored.content), stored.filename)
+    return pdf_response(bytes(stored.content), stored.filename)
 
 
 # --- the overdue list ------------------------------------------------------------------------

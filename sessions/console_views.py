@@ -13,7 +13,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import audit
+from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from sessions import console, documents, minutes, services
 from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
@@ -395,9 +396,7 @@ def minutes_pdf(request, pk: int):
         content, filename = bytes(stored.content), stored.filename
     else:
         content, filename = documents.minutes_pdf(session, minutes=record), f"du-thao-bb-{pk}.pdf"
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(content, filename)
 
 
 @login_required

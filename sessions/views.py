@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dialogue import access, audit, storage
+from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
 from dialogue.pagination import keyset_page
@@ -72,12 +73,6 @@ def _get_speaker(user, pk: int) -> Speaker:
     return get_object_or_404(
         Speaker.objects.visible_to(user).select_related("session__unit"), pk=pk
     )
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 # --- plans ----------------------------------------------------------------------------------
@@ -233,8 +228,8 @@ def plan_pdf(request, pk: int):
     plan = _get_plan(request.user, pk)
     stored = storage.latest(plan, services.PLAN_DOCUMENT) if plan.is_issued else None
     if stored is not None:
-        return _pdf_response(bytes(stored.content), stored.filename)
-    return _pdf_response(documents.plan_pdf(plan), f"du-thao-ke-hoach-{plan.pk}.pdf")
+        return pdf_response(bytes(stored.content), stored.filename)
+    return pdf_response(documents.plan_pdf(plan), f"du-thao-ke-hoach-{plan.pk}.pdf")
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -397,7 +392,7 @@ def session_milestone(request, pk: int):
 @login_required
 def session_invitation_pdf(request, pk: int):
     session = _get_session(request.user, pk)
-    return _pdf_response(documents.invitation_pdf(session), f"giay-moi-{session.pk}.pdf")
+    return pdf_response(documents.invitation_pdf(session), f"giay-moi-{session.pk}.pdf")
 
 
 # --- speakers --------------------------------------------------------------------------------
