@@ -224,7 +224,10 @@ def notice_issue(
         notice.issued_on = issued_on
     errors = _issue_errors(notice, session)
 
-    petitions = list(petitions_to_assign(session).select_for_update(of=("self",)))
+    # The proposed agencies (prefetched for the pages) play no part here.
+    petitions = list(
+        petitions_to_assign(session).prefetch_related(None).select_for_update(of=("self",))
+    )
     chosen: dict[int, list[Agency]] = {}
     wrong = []
     for petition in petitions:
@@ -398,22 +401,22 @@ def assignment_add(*, actor: User, petition: Petition, agency: Agency) -> Assign
 def _settle_petition(petition: Petition, *, actor: User) -> None:
     """Once no agency has the petition open, it is answered, or forwarded if part of it went
     to a higher level (the citizen's matter continues there)."""
-    closed = Assignment.objects.filter(petition=petition)
-    if closed.filter(status=Assignment.Status.OPEN).exists():
+    assignments = Assignment.objects.filter(petition=petition)
+    if assignments.filter(status=Assignment.Status.OPEN).exists():
         return
-    forwarded = closed.filter(status=Assignment.Status.FORWARDED).exists()
+    forwarded = assignments.filter(status=Assignment.Status.FORWARDED).exists()
     status = Petition.Status.FORWARDED if forwarded else Petition.Status.ANSWERED
     _petition_status(petition, status, actor=actor)
 
 
-def _lock_open(assignment: Assignment) -> Assignment:
+def _lock_open(assignment: Assignment) -> tuple[Petition, Assignment]:
     """Lock the petition, then the assignment (every writer takes them in this order, so an
     answer and a forwarding of the same petition never deadlock)."""
-    Petition.objects.select_for_update().filter(pk=assignment.petition_id).first()
+    petition = Petition.objects.select_for_update().get(pk=assignment.petition_id)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.is_open:
         raise ValidationError(ASSIGNMENT_CLOSED, params={"status": assignment.get_status_display()})
-    return assignment
+    return petition, assignment
 
 
 def _check_past_date(field: str, day: date, assignment: Assignment) -> None:
@@ -462,7 +465,7 @@ def response_record(
     document_number: str = "",
     attachment: UploadedFile | None = None,
 ) -> Response:
-    assignment = _lock_open(assignment)
+    petition, assignment = _lock_open(assignment)
     if not text.strip():
         raise ValidationError({"text": RESPONSE_TEXT_REQUIRED})
     if method == Response.Method.IN_WRITING and not document_number.strip():
@@ -497,7 +500,7 @@ def response_record(
             "document_number": [None, response.document_number],
         },
     )
-    _settle_petition(Petition.objects.get(pk=assignment.petition_id), actor=actor)
+    _settle_petition(petition, actor=actor)
     return response
 
 
@@ -513,7 +516,7 @@ def extension_request(
     reason: str,
     citizen_told_on: date | None,
 ) -> Extension:
-    assignment = _lock_open(assignment)
+    _petition, assignment = _lock_open(assignment)
     if new_due_on <= assignment.due_on:
         raise ValidationError(
             {
@@ -628,7 +631,7 @@ def petition_forward(
     """Send the matter to the competent level. Closes this assignment, or with
     `whole_petition` (an organiser's decision) every open assignment of the petition: an
     agency never closes another agency's work."""
-    assignment = _lock_open(assignment)
+    petition, assignment = _lock_open(assignment)
     unit = assignment.unit
     allowed = FORWARD_LEVELS_FROM_TOP if unit.parent_id is None else FORWARD_LEVELS_FROM_LOCAL
     if level not in allowed:
@@ -649,7 +652,6 @@ def petition_forward(
         note=note.strip(),
         recorded_by=actor,
     )
-    petition = Petition.objects.get(pk=assignment.petition_id)
     closing = Assignment.objects.open().filter(petition=petition)
     if not whole_petition:
         closing = closing.filter(pk=assignment.pk)
