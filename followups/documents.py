@@ -25,11 +25,8 @@ HEADING = re.compile(r"^[IVX]+\. \S")
 
 
 def _chair(session: DialogueSession) -> str:
-    return (
-        f"{session.chair_title} {session.chair_name}".strip()
-        if session.chair_title
-        else (session.chair_name)
-    )
+    """Title before name, as a sentence says it ("Chủ tịch UBND xã Lò Văn Thanh")."""
+    return " ".join(part for part in (session.chair_title, session.chair_name) if part)
 
 
 def draft_body(session: DialogueSession, *, notice_on: date) -> str:

@@ -37,7 +37,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
@@ -262,11 +262,7 @@ def _give_up_on_stuck_rows() -> None:
 
 
 def assignment_url(pk: int) -> str:
-    try:
-        path = reverse("assignment-detail", args=[pk])
-    except NoReverseMatch:
-        path = f"/assignments/{pk}/"
-    return settings.SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + reverse("assignment-detail", args=[pk])
 
 
 def _fmt(day: date) -> str:
@@ -312,23 +308,13 @@ def _reminder_message(reminder: Reminder, today: date, calendar: WorkCalendar):
     return _render("reminder", context)
 
 
-def supervised_overdue(user_id: int, today: date):
-    """Open overdue assignments in the subtrees `user_id` supervises, oldest due date first."""
-    paths = list(
-        Membership.objects.filter(user_id=user_id, role=Role.SUPERVISOR).values_list(
-            "unit__path", flat=True
-        )
-    )
-    if not paths:
-        return Assignment.objects.none()
-    q = Q()
-    for path in paths:
-        q |= Q(unit__path__startswith=path)
-    return Assignment.objects.overdue(on=today).filter(q).order_by("due_on", "pk")
-
-
 def _digest_message(reminder: Reminder, today: date, calendar: WorkCalendar):
-    overdue = supervised_overdue(reminder.user_id, today)
+    # The supervisor's scope as the overdue page computes it (dialogue.access).
+    overdue = (
+        Assignment.objects.scoped(reminder.user, [Role.SUPERVISOR], "unit")
+        .overdue(on=today)
+        .order_by("due_on", "pk")
+    )
     total = overdue.count()
     if not total:
         return None
