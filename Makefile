@@ -35,7 +35,7 @@ format: $(STAMP)
 
 # Extract and compile the catalogue (needs GNU gettext: apt-get install gettext).
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l vi --no-obsolete --no-location --ignore '.venv/*' --ignore 'static/vendor/*'
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --no-location --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
 	$(BIN)/python manage.py compilemessages -l vi --ignore '.venv/*'
 
 bench: $(STAMP)
