@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test lint format migrate demo messages bench clean worker beat
+.PHONY: run test lint format migrate demo messages bench clean worker beat smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ beat: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The production topology for real (DEBUG=0, PostgreSQL, Redis, gunicorn, worker, beat, SMTP,
+# Chromium): tests/smoke/production.py. Needs the services of .ci/run.
+smoke: $(STAMP)
+	DEBUG=0 $(BIN)/pytest -p no:django --noconftest -W ignore::pytest.PytestConfigWarning -q -s tests/smoke/production.py
