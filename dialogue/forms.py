@@ -11,11 +11,18 @@ YEAR_OUT_OF_RANGE = _("The calendar covers the years %(first)s to %(last)s.")
 
 
 class StyledForm:
-    """Give widgets Bootstrap classes and mark invalid fields, so templates stay plain loops."""
+    """Give widgets Bootstrap classes and mark invalid fields, so templates stay plain loops.
+
+    Every date it shows is also bounded by the working-day calendar's years: a date outside them
+    could be saved but never counted, and every page counting from it would fail.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                if _check_year not in field.validators:
+                    field.validators.append(_check_year)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
