@@ -377,6 +377,9 @@ def session_transition(
 ) -> DialogueSession:
     """Move the session along its workflow; every move is recorded with who, when and why."""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    if session.status == to:
+        # A double click, or a second tab: the state asked for is reached, nothing to record.
+        return session
     passed = _check_transition(session, to, confirm=confirm, reason=reason)
     old = session.status
     now = timezone.now()

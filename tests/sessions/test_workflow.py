@@ -118,6 +118,18 @@ def test_refused_transition_names_both_statuses_and_changes_nothing(world, sessi
     assert status_records(session) == []
 
 
+@time_machine.travel(BEFORE_DEADLINES, tick=False)
+def test_repeating_a_transition_already_made_is_a_success_recorded_once(world, session):
+    """A double click on "schedule" (or a second tab) must not show a red error (issue 13)."""
+    put_in(session, S.DRAFT)
+    for _click in range(2):
+        moved = services.session_transition(
+            actor=world.organiser_a, session=session, to=S.SCHEDULED
+        )
+        assert moved.status == S.SCHEDULED
+    assert [r.changes for r in status_records(session)] == [{"status": [S.DRAFT, S.SCHEDULED]}]
+
+
 def test_refused_transition_message_in_english_and_vietnamese(world, session):
     put_in(session, S.HELD)
 
