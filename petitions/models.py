@@ -5,6 +5,7 @@ Writes go through petitions.services, which keeps `search` (folded text) and `is
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -94,8 +95,12 @@ class Petition(models.Model):
     )
     petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
     petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Validators mirror the check constraints below, so a form reports them on the field.
     signatories = models.PositiveIntegerField(
-        _("number of signatories"), default=1, help_text=_("How many people signed it.")
+        _("number of signatories"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many people signed it."),
     )
     content = models.TextField(_("content"))
     field = models.ForeignKey(
@@ -119,6 +124,7 @@ class Petition(models.Model):
     times_raised = models.PositiveIntegerField(
         _("times raised"),
         default=1,
+        validators=[MinValueValidator(1)],
         help_text=_("How many times this matter has been raised, earlier dialogues included."),
     )
     status = models.CharField(
@@ -171,10 +177,14 @@ class Petition(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(times_raised__gte=1), name="petition_times_raised_positive"
+                condition=models.Q(times_raised__gte=1),
+                name="petition_times_raised_positive",
+                violation_error_message=_("A matter is raised at least once."),
             ),
             models.CheckConstraint(
-                condition=models.Q(signatories__gte=1), name="petition_signatories_positive"
+                condition=models.Q(signatories__gte=1),
+                name="petition_signatories_positive",
+                violation_error_message=_("A petition has at least one signatory."),
             ),
         ]
 

@@ -239,6 +239,7 @@ class DialogueSession(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")),
                 name="session_ends_after_start",
+                violation_error_message=_("The end cannot be before the start."),
             )
         ]
 

@@ -92,6 +92,18 @@ def test_petition_with_no_signatory_is_not_saved(world, session, login):
     assert 'value="Vi Thị Đơn"' in field_block(response.text, "petitioner_name")
 
 
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_times_raised_below_one_is_a_vietnamese_error_on_its_field(world, session, login, value):
+    """The check constraint is mirrored by the form: never "Constraint … is violated" (issue 13)."""
+    response = login(world.organiser_a).post(
+        reverse("petition-create", args=[session.pk]), petition_post(times_raised=value)
+    )
+    assert response.status_code == 200
+    assert not Petition.objects.exists()
+    assert field_errors(response.text, "times_raised") == ["Giá trị phải lớn hơn hoặc bằng 1."]
+    assert "Constraint" not in response.text and "violated" not in response.text
+
+
 @pytest.fixture
 def preparation(world, session):
     petition = make_petition(session, actor=world.organiser_a)
