@@ -209,6 +209,12 @@ class ExtensionDecisionForm(StyledForm, forms.Form):
     def accept(self) -> bool:
         return self.cleaned_data["decision"] == "accept"
 
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("note", "").strip():
+            self.add_error("note", services.EXTENSION_REFUSAL_REASON_REQUIRED)
+        return data
+
 
 # --- the overdue list ------------------------------------------------------------------------
 

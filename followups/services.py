@@ -62,6 +62,9 @@ EXTENSION_CITIZEN_NOT_TOLD = _(
 )
 EXTENSION_PENDING = _("An extension request is already waiting for a decision.")
 EXTENSION_DECIDED = _("This request has already been decided.")
+EXTENSION_REFUSAL_REASON_REQUIRED = _(
+    "Say why the request is refused: the agency is told, and through it the citizen."
+)
 EXTENSION_NOT_WORKING_DAY = _(
     "The new due date falls on a day off (%(day)s): choose a working day."
 )
@@ -569,6 +572,8 @@ def extension_decide(
 ) -> Extension:
     """Accept or refuse a pending request. A request on an assignment closed meanwhile can
     still be settled; accepting it then changes no date."""
+    if not accept and not note.strip():
+        raise ValidationError({"note": EXTENSION_REFUSAL_REASON_REQUIRED})
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != Extension.Status.REQUESTED:
         raise ValidationError(EXTENSION_DECIDED)

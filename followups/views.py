@@ -434,24 +434,30 @@ def extension_decide(request, pk: int):
         pk=pk,
     )
     form = ExtensionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Accept or refuse the request."))
-        return redirect("assignment-detail", pk=extension.assignment_id)
-    try:
-        services.extension_decide(
-            actor=request.user,
-            extension=extension,
-            accept=form.accept,
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("The extension was accepted.") if form.accept else _("The extension was refused."),
-        )
-    return redirect("assignment-detail", pk=extension.assignment_id)
+    if form.is_valid():
+        try:
+            services.extension_decide(
+                actor=request.user,
+                extension=extension,
+                accept=form.accept,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Decided meanwhile (another tab, another organiser): no form to correct.
+                _error_messages(request, error)
+                return redirect("assignment-detail", pk=extension.assignment_id)
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The extension was accepted.")
+                if form.accept
+                else _("The extension was refused."),
+            )
+            return redirect("assignment-detail", pk=extension.assignment_id)
+    assignment = _get_assignment(request.user, extension.assignment_id)
+    return _assignment_page(request, assignment, decision_form=form)
 
 
 @login_required

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -400,6 +401,28 @@ def test_refused_extension_keeps_the_due_date(world, login, assigned):
     assigned.refresh_from_db()
     assert extension.status == Extension.Status.REFUSED
     assert assigned.due_on == date(2027, 1, 5) and not assigned.extended
+
+
+def test_refusing_an_extension_needs_a_reason_on_the_field(world, login, assigned):
+    """A refusal is told to the agency and through it to the citizen: never without a reason."""
+    with at(date(2026, 12, 28)):
+        extension = services.extension_request(
+            actor=world.responder_a,
+            assignment=assigned,
+            new_due_on=date(2027, 1, 29),
+            reason="Cần thêm thời gian.",
+            citizen_told_on=date(2026, 12, 28),
+        )
+        client = login(world.organiser_a)
+        page = client.post(url("extension-decide", extension), {"decision": "refuse", "note": " "})
+    assert page.status_code == 200
+    assert shown(services.EXTENSION_REFUSAL_REASON_REQUIRED) in page.text
+    assert f'aria-describedby="decision-note-{extension.pk}-error"' in page.text
+    extension.refresh_from_db()
+    assert extension.status == Extension.Status.REQUESTED
+    with pytest.raises(ValidationError) as caught:
+        services.extension_decide(actor=world.organiser_a, extension=extension, accept=False)
+    assert caught.value.message_dict == {"note": [str(services.EXTENSION_REFUSAL_REASON_REQUIRED)]}
 
 
 def test_organiser_adds_an_agency_then_the_responder_forwards(world, login, assigned):

@@ -466,7 +466,9 @@ def test_extension_needs_a_reason_a_later_working_day_and_the_citizen_told(world
         assert services.EXTENSION_PENDING in err.value.messages
         services.extension_decide(actor=world.organiser_a, extension=extension, accept=True)
         with pytest.raises(ValidationError):
-            services.extension_decide(actor=world.organiser_a, extension=extension, accept=False)
+            services.extension_decide(
+                actor=world.organiser_a, extension=extension, accept=False, note="Không."
+            )
     assignment.refresh_from_db()
     assert assignment.due_on == date(2027, 1, 29) and assignment.extended
     assert "22/12/2026" in assignment.due_explanation  # the day the citizen was told
