@@ -394,7 +394,11 @@ def test_an_administrator_cannot_make_anyone_superuser_or_staff(world, province_
     assert not target.is_staff
     assert not target.groups.exists()
     assert not target.user_permissions.exists()
-    record = ChangeRecord.objects.get(object_id=str(target.pk), action="updated")
+    record = ChangeRecord.objects.get(
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(target.pk),
+        action="updated",
+    )
     assert record.actor == province_admin
     assert set(record.changes) == {"full_name"}
 
@@ -473,7 +477,11 @@ def test_a_new_user_comes_with_a_role_in_scope_and_without_privileges(
     assert list(user.memberships.values_list("unit", "role")) == [
         (world.commune_a.pk, Role.SECRETARY)
     ]
-    assert ChangeRecord.objects.filter(object_id=str(user.pk), action="created").exists()
+    assert ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        action="created",
+    ).exists()
     membership = user.memberships.get()
     assert ChangeRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(Membership),
@@ -518,7 +526,10 @@ def test_an_administrator_cannot_make_an_administrator_of_its_own_unit(
     granted = Membership.objects.get(user=world.organiser_a, role=Role.ADMINISTRATOR)
     assert granted.unit == world.commune_a
     assert ChangeRecord.objects.filter(
-        object_id=str(granted.pk), action="created", actor=province_admin
+        content_type=ContentType.objects.get_for_model(Membership),
+        object_id=str(granted.pk),
+        action="created",
+        actor=province_admin,
     ).exists()
 
 
@@ -610,7 +621,11 @@ def test_history_in_the_admin_masks_a_speakers_phone_and_address(world, province
     session_services.speaker_update(
         actor=world.organiser_a, speaker=speaker, phone="0988 777 666", address="Xóm Giếng Alpha"
     )
-    record = ChangeRecord.objects.get(object_id=str(speaker.pk), action="updated")
+    record = ChangeRecord.objects.get(
+        content_type=ContentType.objects.get_for_model(speaker),
+        object_id=str(speaker.pk),
+        action="updated",
+    )
     assert record.changes["phone"][1] == "0988 777 666"  # the app keeps it for the organisers
     client.force_login(province_admin)
     page = client.get(url(ChangeRecord, "change", record.pk))
@@ -628,3 +643,41 @@ def test_history_of_another_province_is_not_listed(world, province_admin, client
     assert url(ChangeRecord, "change", own.pk) in listing
     assert url(ChangeRecord, "change", other.pk) not in listing
     assert_not_found(client.get(url(ChangeRecord, "change", other.pk)))
+
+
+def test_history_of_users_and_units_follows_their_scope(
+    world, province_admin, client, other_commune
+):
+    outsider = member(UserFactory(), other_commune, Role.ORGANISER)
+    records = {
+        "own user": audit.record(world.organiser_a, actor=None, action="updated"),
+        "own unit": audit.record(world.commune_b, actor=None, action="updated"),
+        "national": audit.record(Field.objects.first(), actor=None, action="updated"),
+        "other user": audit.record(outsider, actor=None, action="updated"),
+        "other unit": audit.record(other_commune, actor=None, action="updated"),
+    }
+    client.force_login(province_admin)
+    listing = client.get(url(ChangeRecord, "changelist")).text
+    for name, record in records.items():
+        shown = url(ChangeRecord, "change", record.pk) in listing
+        assert shown is not name.startswith("other"), name
+
+
+def test_a_password_set_in_the_admin_is_recorded_without_its_value(world, province_admin, client):
+    client.force_login(province_admin)
+    target = world.secretary_a
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[target.pk]),
+        {"password1": "mật khẩu mới 2026 dài", "password2": "mật khẩu mới 2026 dài"},
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.check_password("mật khẩu mới 2026 dài")
+    record = ChangeRecord.objects.get(
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(target.pk),
+        action="updated",
+    )
+    assert record.actor == province_admin
+    assert record.changes == {"password": [audit.HIDDEN_VALUE, audit.HIDDEN_VALUE]}
+    assert record.reason
