@@ -29,6 +29,7 @@ from dialogue.scoped_admin import (
     ScopedAdminMixin,
     ScopedInlineMixin,
     SuperuserOnlyAdminMixin,
+    form_for_actor,
 )
 
 admin.site.site_header = _("Đối thoại administration")
@@ -68,7 +69,7 @@ class AdministrativeUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return admin_scope.can_manage_unit(request.user, obj)
 
     def get_form(self, request, obj=None, **kwargs):
-        return ActorFormMixin.for_actor(super().get_form(request, obj, **kwargs), request.user)
+        return form_for_actor(super().get_form(request, obj, **kwargs), request.user)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -134,7 +135,7 @@ class MembershipInline(ScopedInlineMixin, admin.TabularInline):
     autocomplete_fields = ["unit", "agency"]
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs["form"] = MembershipForm.for_actor(self.form, request.user)
+        kwargs["form"] = form_for_actor(self.form, request.user)
         return super().get_formset(request, obj, **kwargs)
 
     def get_min_num(self, request, obj=None, **kwargs):
@@ -192,7 +193,7 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return admin_scope.can_change_membership(request.user, obj)
 
     def get_form(self, request, obj=None, **kwargs):
-        return MembershipForm.for_actor(super().get_form(request, obj, **kwargs), request.user)
+        return form_for_actor(super().get_form(request, obj, **kwargs), request.user)
 
 
 @admin.register(CalendarException)

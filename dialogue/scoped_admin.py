@@ -227,7 +227,7 @@ class NationalInlineMixin:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
-class SuperuserOnlyAdminMixin:
+class SuperuserOnlyAdminMixin(HistoryRecordingMixin):
     """Django's groups and permissions, the sign-in records: nothing for anyone else."""
 
     def has_module_permission(self, request):
@@ -247,10 +247,11 @@ class SuperuserOnlyAdminMixin:
 
 
 class ActorFormMixin:
-    """A form that knows who submits it (`actor`), set per request by the admin class."""
+    """A form that knows who submits it (`actor`), set per request by `form_for_actor`."""
 
     actor = None
 
-    @classmethod
-    def for_actor(cls, form_class: type[forms.BaseForm], actor) -> type[forms.BaseForm]:
-        return type(form_class.__name__, (form_class,), {"actor": actor})
+
+def form_for_actor(form_class: type[forms.BaseForm], actor) -> type[forms.BaseForm]:
+    """`form_class` bound to the user submitting it, for rules that depend on who asks."""
+    return type(form_class.__name__, (form_class,), {"actor": actor})

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -160,7 +161,16 @@ NATIONAL_MAKERS = {
 }
 NATIONAL_EDITED_BY_PROVINCE_ADMINISTRATOR = {"dialogue.calendarexception"}
 #: Django's groups (they carry permissions) and the sign-in records: superusers only.
-SUPERUSER_ONLY = {"auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+_SIGN_IN = {"username": "organiser_a", "ip_address": "203.0.113.7", "user_agent": "test"}
+SUPERUSER_MAKERS = {
+    "auth.group": lambda: Group.objects.create(name="Nhóm khác"),
+    "axes.accessattempt": lambda: AccessAttempt.objects.create(
+        **_SIGN_IN, get_data="", post_data="", failures_since_start=3
+    ),
+    "axes.accesslog": lambda: AccessLog.objects.create(**_SIGN_IN),
+    "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(**_SIGN_IN),
+}
+SUPERUSER_ONLY = set(SUPERUSER_MAKERS)
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
 
@@ -238,8 +248,11 @@ def test_province_administrator_stays_in_scope(model, where, world, province_adm
     label = model._meta.label_lower
     client.force_login(province_admin)
     if label in SUPERUSER_ONLY:
-        for view in ("changelist", "add"):
-            assert client.get(url(model, view)).status_code == 403, view
+        obj = SUPERUSER_MAKERS[label]()
+        for view, args in [("changelist", ()), ("add", ()), ("change", (obj.pk,))]:
+            assert client.get(url(model, view, *args)).status_code == 403, view
+        assert client.post(url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+        assert model._default_manager.filter(pk=obj.pk).exists()
         return
     if label in NATIONAL_MAKERS:
         return _walk_national(model, label, client)
@@ -681,3 +694,37 @@ def test_a_password_set_in_the_admin_is_recorded_without_its_value(world, provin
     assert record.actor == province_admin
     assert record.changes == {"password": [audit.HIDDEN_VALUE, audit.HIDDEN_VALUE]}
     assert record.reason
+
+
+def test_bulk_delete_spares_what_the_administrator_may_not_delete(
+    world, province_admin, client, other_commune
+):
+    peer_role = member(UserFactory(), world.province, Role.ADMINISTRATOR).memberships.get()
+    own_role = province_admin.memberships.get()
+    foreign_role = _membership(other_commune)
+    client.force_login(province_admin)
+    for selected in (peer_role, own_role, foreign_role):
+        client.post(
+            url(Membership, "changelist"),
+            {"action": "delete_selected", "_selected_action": [selected.pk], "post": "yes"},
+        )
+        assert Membership.objects.filter(pk=selected.pk).exists(), selected
+    superuser = UserFactory(username="root2", is_staff=True, is_superuser=True)
+    member(superuser, world.commune_a, Role.ORGANISER)
+    client.post(
+        url(User, "changelist"),
+        {"action": "delete_selected", "_selected_action": [superuser.pk], "post": "yes"},
+    )
+    assert User.objects.filter(pk=superuser.pk).exists()
+    # The same action does delete what it may, and records it.
+    deletable = _membership(world.commune_a)
+    client.post(
+        url(Membership, "changelist"),
+        {"action": "delete_selected", "_selected_action": [deletable.pk], "post": "yes"},
+    )
+    assert not Membership.objects.filter(pk=deletable.pk).exists()
+    assert ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Membership),
+        object_id=str(deletable.pk),
+        action="delete",
+    ).exists()
