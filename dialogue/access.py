@@ -50,6 +50,23 @@ class Scope:
             q |= Q(**{f"{field}__path__startswith": path})
         return q
 
+    def own_unit_q(self) -> Q:
+        """Filter for the AdministrativeUnit table itself (its own id and path)."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=sorted(self.unit_ids))
+        for path in self.subtree_paths:
+            q |= Q(path__startswith=path)
+        return q
+
+    def includes(self, unit) -> bool:
+        """Whether `unit` (an AdministrativeUnit) is in scope, without a query."""
+        if self.everything:
+            return True
+        if unit is None:
+            return False
+        return unit.pk in self.unit_ids or any(unit.path.startswith(p) for p in self.subtree_paths)
+
     def agency_q(self, field: str = "agency") -> Q:
         if self.everything:
             return Q()

@@ -24,6 +24,18 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+#: What a history shows in place of a citizen's personal data.
+HIDDEN_VALUE = "***"
+
+
+def masked(changes: dict[str, Any], fields) -> dict[str, Any]:
+    """`changes` with the values of `fields` (personal data) hidden, the fact of a change kept."""
+    return {
+        key: [HIDDEN_VALUE, HIDDEN_VALUE] if key in fields else value
+        for key, value in changes.items()
+    }
+
+
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value

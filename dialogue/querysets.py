@@ -49,12 +49,7 @@ class AdministrativeUnitQuerySet(models.QuerySet):
 
 def _unit_self_q(scope: access.Scope) -> models.Q:
     """Scope.unit_q for the unit table itself (its own id and path, not a foreign key)."""
-    if scope.everything:
-        return models.Q()
-    q = models.Q(pk__in=sorted(scope.unit_ids))
-    for path in scope.subtree_paths:
-        q |= models.Q(path__startswith=path)
-    return q
+    return scope.own_unit_q()
 
 
 class AgencyQuerySet(models.QuerySet):

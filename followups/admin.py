@@ -1,8 +1,9 @@
 """Read-mostly views of the follow-up records: every change goes through followups.services
-(which records it), so the admin lists and shows, and changes nothing."""
+(which records it), so the admin lists and shows, within the user's scope, and changes nothing."""
 
 from django.contrib import admin
 
+from dialogue.scoped_admin import ReadOnlyScopedAdmin
 from followups.models import (
     Assignment,
     ConclusionNotice,
@@ -13,23 +14,9 @@ from followups.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search; adding, editing and deleting happen in the app, through services."""
-
-    show_full_result_count = False  # no COUNT(*) over a million rows on every list page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(ReadOnlyAdmin):
+class ConclusionNoticeAdmin(ReadOnlyScopedAdmin):
+    scope_field = "unit"
     list_display = ["number", "title", "unit", "issued_on", "status"]
     list_filter = ["status"]
     search_fields = ["number", "title"]
@@ -39,7 +26,8 @@ class ConclusionNoticeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdmin):
+class AssignmentAdmin(ReadOnlyScopedAdmin):
+    scope_field = "unit"
     list_display = ["id", "petition_id", "agency", "unit", "assigned_on", "due_on", "status"]
     list_filter = ["status", "extended"]
     search_fields = ["=id", "=petition__id", "agency__name"]
@@ -48,7 +36,8 @@ class AssignmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
+class ResponseAdmin(ReadOnlyScopedAdmin):
+    scope_field = "assignment__unit"
     list_display = ["id", "assignment_id", "responded_on", "method", "document_number"]
     list_filter = ["method", "has_attachment"]
     search_fields = ["document_number", "=assignment__id"]
@@ -56,7 +45,8 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(ReadOnlyAdmin):
+class ExtensionAdmin(ReadOnlyScopedAdmin):
+    scope_field = "assignment__unit"
     list_display = ["id", "assignment_id", "old_due_on", "new_due_on", "status", "requested_at"]
     list_filter = ["status"]
     search_fields = ["=assignment__id"]
@@ -64,7 +54,8 @@ class ExtensionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Forwarding)
-class ForwardingAdmin(ReadOnlyAdmin):
+class ForwardingAdmin(ReadOnlyScopedAdmin):
+    scope_field = "assignment__unit"
     list_display = ["id", "assignment_id", "level", "to_body", "document_number", "forwarded_on"]
     list_filter = ["level"]
     search_fields = ["to_body", "document_number", "=assignment__id"]
@@ -72,7 +63,8 @@ class ForwardingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(ReadOnlyScopedAdmin):
+    scope_field = "assignment__unit"
     list_display = ["for_date", "kind", "recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["recipient", "=assignment__id"]

@@ -109,6 +109,8 @@ SPEAKER_FIELDS = (
     "summary",
     "channel",
 )
+#: A speaker's personal data: shown to those who run the session, masked in the admin's history.
+SPEAKER_PERSONAL_FIELDS = frozenset({"birth_year", "address", "phone"})
 
 
 @dataclass(frozen=True)
