@@ -7,9 +7,14 @@ administrator can unlock a user and reset the user's devices; both are recorded 
 
 from __future__ import annotations
 
+from base64 import b32encode
+
+import segno
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -66,16 +71,12 @@ def totp_device_pending(user) -> TOTPDevice:
 
 def totp_secret(device: TOTPDevice) -> str:
     """The secret as an authenticator app accepts it typed by hand (base32, in groups of 4)."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def totp_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG QR code, made here (no outside service)."""
-    import segno
-
     return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
 
 
@@ -152,9 +153,6 @@ def user_unlock(*, user, actor, reason: str = "") -> int:
 
 def is_locked(user) -> bool:
     """Whether `user`'s username has reached the failure limit within the cool-off."""
-    from django.db.models import Sum
-    from django.utils import timezone
-
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     failures = (
         AccessAttempt.objects.filter(username=user.get_username(), attempt_time__gte=since)
