@@ -125,4 +125,4 @@ def test_lockout_page_says_when_it_unlocks_and_that_an_administrator_can_unlock(
         attempt(client, "secretary_a")
     text = attempt(client, "secretary_a").text
     assert "15 phút" in text
-    assert "quản trị" in text
+    assert "Quản trị viên của đơn vị có thể mở khóa" in text
