@@ -9,13 +9,15 @@ from __future__ import annotations
 import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dialogue import security
+from dialogue.access import ADMINISTRATOR, has_role
 from dialogue.forms import OneTimeCodeForm
 
 WRONG_CODE = gettext_lazy(
@@ -102,6 +104,7 @@ def account_security(request):
         {
             "enrolled": security.has_device(user),
             "required": security.two_factor_required(user),
+            "manages_users": has_role(user, ADMINISTRATOR),
         },
     )
 
@@ -125,3 +128,46 @@ def two_factor_remove(request):
         security.devices_remove(user=user)
         messages.success(request, _("Two-step sign-in is off."))
     return redirect("account-security")
+
+
+# --- administrators: unlock a user, reset a user's two-step sign-in ------------------------------
+
+
+def _require_administrator(user) -> None:
+    if not has_role(user, ADMINISTRATOR):
+        raise Http404
+
+
+@login_required
+def users_security(request):
+    """Locked-out users and users with two-step sign-in, among those the administrator manages."""
+    _require_administrator(request.user)
+    return render(
+        request,
+        "registration/users_security.html",
+        {"accounts": security.accounts_needing_help(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    _require_administrator(request.user)
+    user = get_object_or_404(security.manageable_users(request.user), pk=pk)
+    security.user_unlock(user=user, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("%(user)s can sign in again.") % {"user": user})
+    return redirect("users-security")
+
+
+@login_required
+@require_POST
+def user_two_factor_reset(request, pk: int):
+    _require_administrator(request.user)
+    user = get_object_or_404(security.manageable_users(request.user), pk=pk)
+    security.otp_device_reset(user=user, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(
+        request,
+        _("Two-step sign-in of %(user)s was reset: they set it up again at the next sign-in.")
+        % {"user": user},
+    )
+    return redirect("users-security")

@@ -8,11 +8,12 @@ administrator can unlock a user and reset the user's devices; both are recorded 
 from __future__ import annotations
 
 from base64 import b32encode
+from dataclasses import dataclass
 
 import segno
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
@@ -20,7 +21,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dialogue import audit
-from dialogue.access import roles_of
+from dialogue.access import ADMINISTRATOR, memberships_of, roles_of, scope_for
+from dialogue.models import Membership, User
 
 #: The name of the recovery-code device, and of the authenticator app device.
 RECOVERY_DEVICE_NAME = "recovery"
@@ -131,6 +133,60 @@ def _delete_devices(user) -> int:
 # --- what an administrator does ----------------------------------------------------------------
 
 
+def manageable_users(actor):
+    """Users whose sign-in an administrator may unlock or reset: every role they hold lies in
+    the actor's administered units, they are not superusers, not the actor, and not a fellow
+    administrator of the actor's own unit. Superusers manage everyone but themselves."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return User.objects.none()
+    if actor.is_superuser:
+        return User.objects.exclude(pk=actor.pk)
+    scope = scope_for(actor, [ADMINISTRATOR])
+    if scope.is_empty:
+        return User.objects.none()
+    own_units = [m.unit_id for m in memberships_of(actor) if m.role == ADMINISTRATOR]
+    inside = Membership.objects.filter(scope.unit_q("unit")).values("user_id")
+    outside = Membership.objects.exclude(scope.unit_q("unit")).values("user_id")
+    peers = Membership.objects.filter(role=ADMINISTRATOR, unit_id__in=own_units).values("user_id")
+    return (
+        User.objects.filter(pk__in=inside, is_superuser=False)
+        .exclude(pk__in=outside)
+        .exclude(pk__in=peers)
+        .exclude(pk=actor.pk)
+    )
+
+
+def locked_usernames() -> set[str]:
+    """Usernames at or over the failure limit from some address within the cool-off."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(attempt_time__gte=since)
+        .values("username", "ip_address")
+        .annotate(n=Sum("failures_since_start"))
+        .filter(n__gte=settings.AXES_FAILURE_LIMIT)
+        .values_list("username", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class AccountState:
+    user: User
+    locked: bool
+    has_device: bool
+
+
+def accounts_needing_help(actor) -> list[AccountState]:
+    """The actor's manageable users that are locked out or have a two-step device, by name."""
+    locked = locked_usernames()
+    with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    users = (
+        manageable_users(actor)
+        .filter(models.Q(username__in=locked) | models.Q(pk__in=with_device))
+        .order_by("username")
+    )
+    return [AccountState(u, u.username in locked, u.pk in with_device) for u in users]
+
+
 @transaction.atomic
 def otp_device_reset(*, user, actor, reason: str = "") -> int:
     """Remove every device of `user` (a lost phone): the next sign-in enrols again where the role
@@ -153,11 +209,4 @@ def user_unlock(*, user, actor, reason: str = "") -> int:
 
 def is_locked(user) -> bool:
     """Whether `user`'s username has reached the failure limit within the cool-off."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = (
-        AccessAttempt.objects.filter(username=user.get_username(), attempt_time__gte=since)
-        .values("ip_address")
-        .annotate(n=Sum("failures_since_start"))
-        .values_list("n", flat=True)
-    )
-    return any(n >= settings.AXES_FAILURE_LIMIT for n in failures)
+    return user.get_username() in locked_usernames()

@@ -40,6 +40,13 @@ urlpatterns = [
         name="recovery-codes-renew",
     ),
     path("accounts/security/remove/", account_views.two_factor_remove, name="two-factor-remove"),
+    path("accounts/users/", account_views.users_security, name="users-security"),
+    path("accounts/users/<int:pk>/unlock/", account_views.user_unlock, name="user-unlock"),
+    path(
+        "accounts/users/<int:pk>/two-factor-reset/",
+        account_views.user_two_factor_reset,
+        name="user-two-factor-reset",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

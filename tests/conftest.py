@@ -51,6 +51,26 @@ def login(client):
 
 
 @pytest.fixture
+def login_verified(client):
+    """Log `user` in as having passed two-step sign-in (with an authenticator device, made if
+    the user has none): for tests that run with OTP_REQUIRED_ROLES on, or with a device."""
+
+    def _login(user):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return _login
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 
