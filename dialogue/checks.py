@@ -52,6 +52,18 @@ def check_environment(app_configs, **kwargs):
                 id="dialogue.W002",
             )
         )
+    if not settings.SITE_URL.startswith("https://"):
+        problems.append(
+            Warning(
+                "SITE_URL is not set, or not an https:// address: links in e-mails "
+                "(reminders) would be wrong or unencrypted."
+                if settings.SITE_URL
+                else "SITE_URL is not set: links in e-mails (reminders) would have no address.",
+                hint="Set SITE_URL to the address users open, e.g. "
+                "SITE_URL=https://doithoai.example.gov.vn (no trailing slash).",
+                id="dialogue.W004",
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         problems.append(
             Warning(

@@ -7,6 +7,7 @@ function; `manage.py load_demo` runs them in INSTALLED_APPS order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -15,6 +16,8 @@ from dialogue import services
 from dialogue.models import AdministrativeUnit, Agency, Membership, Role, User
 
 DEMO_PASSWORD = "doithoai-demo"
+#: {username: password} given by the last load(new_password=...), printed once by load_demo.
+issued_passwords: dict[str, str] = {}
 DEMO_EMAIL_DOMAIN = "doithoai.example"
 
 
@@ -216,7 +219,11 @@ def _load_unit(spec: DemoUnit, parent: AdministrativeUnit | None, keys: dict) ->
 
 
 @transaction.atomic
-def load() -> dict[str, AdministrativeUnit]:
+def load(*, new_password: Callable[[], str] | None = None) -> dict[str, AdministrativeUnit]:
+    """Load the demo organisation. With `new_password` (a production server), every demo user
+    gets a password from it instead of the published DEMO_PASSWORD, including a user an earlier
+    run left with DEMO_PASSWORD; the passwords given are in `issued_passwords` for this run."""
+    issued_passwords.clear()
     keys: dict[str, AdministrativeUnit] = {}
     for spec in UNITS:
         _load_unit(spec, None, keys)
@@ -232,6 +239,10 @@ def load() -> dict[str, AdministrativeUnit]:
             if username == "quantri":
                 user.is_staff = user.is_superuser = True
             user.set_password(DEMO_PASSWORD)
+        if new_password is not None and (user.pk is None or user.check_password(DEMO_PASSWORD)):
+            issued_passwords[username] = new_password()
+            user.set_password(issued_passwords[username])
+        if user.pk is None or username in issued_passwords:
             user.save()
         for unit_key, role, agency_name in memberships:
             unit = keys[unit_key]

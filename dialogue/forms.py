@@ -124,3 +124,16 @@ class ReasonForm(StyledForm, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class OneTimeCodeForm(StyledForm, forms.Form):
+    """The second step of signing in: a 6-digit code from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+        help_text=_("The 6 digits your authenticator app shows now, or a recovery code."),
+    )

@@ -194,6 +194,11 @@ ACTION_LABELS = {
     "extension_refused": _("extension refused"),
     "forwarded": _("forwarded to the competent level"),
     "due_recomputed": _("due date recomputed after a calendar change"),
+    "unlocked": _("sign-in unlocked"),
+    "two_factor_enrolled": _("two-step sign-in turned on"),
+    "two_factor_removed": _("two-step sign-in turned off"),
+    "two_factor_reset": _("two-step sign-in reset"),
+    "display_link_renewed": _("projector link renewed"),
 }
 #: Names recorded in changes that are not fields of the model.
 CHANGE_FIELD_LABELS = {

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "dialogue.apps.DialogueConfig",
     "sessions.apps.SessionsConfig",
@@ -59,7 +62,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps a signed-in session alive while it is used, writing it at most once a minute.
+    "dialogue.middleware.SlidingSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends administrators and supervisors (and anyone with a device) through the second step.
+    "dialogue.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # django-axes wants to be last.
@@ -126,14 +134,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login rate limiting (django-axes): lock a username from one address after a few failures,
-# and unlock by itself after a cool-off so a locked-out secretary is not stuck for good.
+# Login rate limiting (django-axes): lock a username from one address after a few failures, and
+# an address after more failures across usernames (one address trying a password on every
+# account); both unlock by themselves after a cool-off, or earlier by an administrator
+# (dialogue.security.user_unlock). Axes has one failure limit: dialogue.login_limits'
+# handler gives the address-only count its own, higher limit, so a commune office behind one NAT
+# address is not locked by one colleague's typos.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "dialogue.login_limits.LoginAttemptHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies stand in front of
+# the app; then the address the outermost of them saw, read from the right of X-Forwarded-For.
+# Never more than the proxies really there: anything further left is what the client claims.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "dialogue.login_limits.client_ip"
+
+# Two-factor sign-in (django-otp, TOTP with recovery codes): required for these roles
+# ("superuser" and "staff" stand for Django's flags), optional for everyone else. An empty list
+# requires it of nobody (the test suite does so; its two-factor tests switch it back on).
+OTP_REQUIRED_ROLES = env.list(
+    "OTP_REQUIRED_ROLES", default=["administrator", "supervisor", "superuser", "staff"]
+)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Đối thoại")
+#: How many recovery codes enrolment hands out (each works once).
+OTP_RECOVERY_CODES = 10
 
 # Internationalisation: Vietnamese by default, English available; dates dd/mm/yyyy.
 LANGUAGE_CODE = "vi"
@@ -148,6 +177,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded files above this size are refused while they stream in (dialogue.uploads); it is the
+# signed response's limit (followups.services.MAX_ATTACHMENT_MB), the largest file the app takes.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "dialogue.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
@@ -218,8 +255,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Đối thoại <no-r
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that stops answering must not hold a reminder task until its time limit.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-# The address of the site in links sent by e-mail (reminders), without a trailing slash.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address of the site in links sent by e-mail (reminders), without a trailing slash. It has
+# a default only for development: production must set it (check dialogue.W004).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 
 # HTTPS: on in production (HTTPS=on), off for the embedded default on 127.0.0.1.
 HTTPS = env.bool("HTTPS", default=False)
@@ -232,7 +270,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session ends after this long without a request (dialogue.middleware.SlidingSessionMiddleware
+# renews it at most once a minute, so the console's polls keep a secretary signed in without a
+# session write each).
+SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=120)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

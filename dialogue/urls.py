@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dialogue import views
+from dialogue import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +26,27 @@ urlpatterns = [
     path("", include("followups.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/security/", account_views.account_security, name="account-security"),
+    path("accounts/security/verify/", account_views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/security/enrol/", account_views.two_factor_enrol, name="two-factor-enrol"),
+    path(
+        "accounts/security/recovery-codes/",
+        account_views.recovery_codes,
+        name="recovery-codes",
+    ),
+    path(
+        "accounts/security/recovery-codes/renew/",
+        account_views.recovery_codes_renew,
+        name="recovery-codes-renew",
+    ),
+    path("accounts/security/remove/", account_views.two_factor_remove, name="two-factor-remove"),
+    path("accounts/users/", account_views.users_security, name="users-security"),
+    path("accounts/users/<int:pk>/unlock/", account_views.user_unlock, name="user-unlock"),
+    path(
+        "accounts/users/<int:pk>/two-factor-reset/",
+        account_views.user_two_factor_reset,
+        name="user-two-factor-reset",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

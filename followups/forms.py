@@ -146,6 +146,18 @@ class ResponseForm(StyledForm, forms.Form):
         help_text=lazy(_attachment_help, str)(),
     )
 
+    def __init__(self, *args, upload_refused: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The file was over the limit and never read in full (dialogue.uploads).
+        self.upload_refused = upload_refused
+
+    def clean_attachment(self):
+        if self.upload_refused:
+            raise ValidationError(
+                services.ATTACHMENT_TOO_LARGE, params={"limit": services.MAX_ATTACHMENT_MB}
+            )
+        return self.cleaned_data["attachment"]
+
 
 class ExtensionForm(StyledForm, forms.Form):
     prefix = "extension"

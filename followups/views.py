@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, storage
+from dialogue import access, audit, storage, uploads
 from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency, Milestone
@@ -341,7 +341,7 @@ def assignment_detail(request, pk: int):
 @require_POST
 def assignment_response(request, pk: int):
     assignment = _get_assignment(request.user, pk, _responders_or_organisers)
-    form = ResponseForm(request.POST, request.FILES)
+    form = ResponseForm(request.POST, request.FILES, upload_refused=uploads.refused(request))
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -35,7 +35,7 @@ MINUTES_FINAL = _(
 NOT_IN_PROGRESS = _("The session is not in progress: the console records only a running session.")
 ENTRY_TEXT_REQUIRED = _("Write the text of the entry.")
 ENTRY_OTHER_SESSION = _("This entry belongs to another session.")
-SPEAKER_OTHER_SESSION = _("This speaker is registered for another session.")
+SPEAKER_OTHER_SESSION = _("This speaker is not on this session's list.")
 REFUSAL_REASON_REQUIRED = _(
     "Give the reason for refusing (for example: drunk, disruptive, threatening)."
 )
@@ -129,6 +129,12 @@ def minutes_of(session: DialogueSession) -> Minutes:
 
 
 def check_writable(session: DialogueSession) -> None:
+    check_not_final(session)
+    if session.status not in WRITABLE_STATUSES:
+        raise ValidationError(NOT_IN_PROGRESS, code="not_in_progress")
+
+
+def check_not_final(session: DialogueSession) -> None:
     minutes = Minutes.objects.filter(session=session).select_related("finalised_by").first()
     if minutes is not None and minutes.is_final:
         raise ValidationError(
@@ -139,8 +145,6 @@ def check_writable(session: DialogueSession) -> None:
                 "name": minutes.finalised_by or "—",
             },
         )
-    if session.status not in WRITABLE_STATUSES:
-        raise ValidationError(NOT_IN_PROGRESS, code="not_in_progress")
 
 
 def _locked_session(session_id: int) -> DialogueSession:
@@ -287,11 +291,24 @@ def speaker_call_next(*, actor: User, session: DialogueSession) -> Speaker:
 
 
 def display_token(session: DialogueSession) -> str:
-    """The projector page's token, made on first use."""
+    """The projector page's token, made on first use (the display of a session whose minutes
+    are final shows nothing: sessions.console_views.display_sessions)."""
     if not session.display_token:
         token = secrets.token_urlsafe(24)
         DialogueSession.objects.filter(pk=session.pk, display_token="").update(display_token=token)
         session.refresh_from_db(fields=["display_token"])
+    return session.display_token
+
+
+@transaction.atomic
+def display_link_renew(*, actor: User, session: DialogueSession) -> str:
+    """A new projector link (the old one was shared too widely): the old one stops at once.
+    Recorded without the token, which is as good as a password to the display."""
+    session = _locked_session(session.pk)
+    check_not_final(session)
+    session.display_token = secrets.token_urlsafe(24)
+    session.save(update_fields=["display_token"])
+    audit.record(session, actor=actor, action="display_link_renewed")
     return session.display_token
 
 

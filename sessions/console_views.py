@@ -143,6 +143,9 @@ def console_page(request, pk: int, *, attendance_form=None, status: int = 200):
             "display_url": request.build_absolute_uri(
                 f"/display/{console.display_token(session)}/"
             ),
+            "can_renew_display": DialogueSession.objects.editable_by(request.user)
+            .filter(pk=session.pk)
+            .exists(),
         },
         status=status,
     )
@@ -188,10 +191,13 @@ def console_entry_save(request, pk: int):
             base_version = data.get("base_version")
             base_version = int(base_version) if base_version is not None else None
             speaker_id = data.get("speaker") or None
-            # Any speaker: one of another session is refused by the service, not dropped.
-            speaker = Speaker.objects.filter(pk=int(speaker_id)).first() if speaker_id else None
-        except (ValueError, TypeError):
+            # Looked up among this session's speakers only: one that does not exist and one of
+            # another session get the same answer, so the answer tells nothing about the other.
+            speaker = session.speakers.filter(pk=int(speaker_id)).first() if speaker_id else None
+        except (ValueError, TypeError, OverflowError):
             raise ValidationError(BAD_REQUEST) from None
+        if speaker_id and speaker is None:
+            raise ValidationError({"speaker": console.SPEAKER_OTHER_SESSION})
         kind = str(data.get("kind") or MinutesEntry.Kind.NOTE)
         if kind not in MinutesEntry.Kind.values:
             kind = MinutesEntry.Kind.NOTE
@@ -288,6 +294,21 @@ def console_speaker_register(request, pk: int):
 
 @login_required
 @require_POST
+def console_display_renew(request, pk: int):
+    """The organiser replaces the projector link; the screens showing the old one go blank."""
+    session = get_object_or_404(DialogueSession.objects.editable_by(request.user), pk=pk)
+    try:
+        console.display_link_renew(actor=request.user, session=session)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("A new projector link was made; the old one no longer works."))
+    return redirect("session-console", pk=session.pk)
+
+
+@login_required
+@require_POST
 def console_end(request, pk: int):
     session = _get_console_session(request.user, pk)
     form = AttendanceForm(request.POST)
@@ -306,10 +327,15 @@ def console_end(request, pk: int):
 # --- the projector ---------------------------------------------------------------------------
 
 
+def display_sessions():
+    """Sessions whose projector link works: once the minutes are final, the hall's display ends."""
+    return DialogueSession.objects.exclude(minutes__finalised_at__isnull=False)
+
+
 def _display_session(token: str) -> DialogueSession:
     if len(token) < 20:
         raise Http404
-    return get_object_or_404(DialogueSession, display_token=token)
+    return get_object_or_404(display_sessions(), display_token=token)
 
 
 def display_page(request, token: str):
@@ -325,9 +351,7 @@ def display_page(request, token: str):
 def display_state(request, token: str):
     """The hall's screen: names and hamlets only (no year of birth, phone or topic)."""
     row = (
-        DialogueSession.objects.filter(display_token=token)
-        .values_list("pk", "console_revision")
-        .first()
+        display_sessions().filter(display_token=token).values_list("pk", "console_revision").first()
         if len(token) >= 20
         else None
     )

@@ -48,6 +48,11 @@ urlpatterns += [
         name="console-speaker-status",
     ),
     path("sessions/<int:pk>/console/end/", console_views.console_end, name="console-end"),
+    path(
+        "sessions/<int:pk>/console/display-link/",
+        console_views.console_display_renew,
+        name="console-display-renew",
+    ),
     path("sessions/<int:pk>/minutes/", console_views.minutes_page, name="session-minutes"),
     path("sessions/<int:pk>/minutes/pdf/", console_views.minutes_pdf, name="minutes-pdf"),
     path(

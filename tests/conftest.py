@@ -28,6 +28,9 @@ def _fast_and_isolated(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     celery_app.conf.task_always_eager = True
+    # Two-factor sign-in is required of nobody, so tests log supervisors and administrators in
+    # with force_login; tests/dialogue/test_two_factor.py switches it back on (REQUIRED_ROLES).
+    settings.OTP_REQUIRED_ROLES = []
     yield
 
 
@@ -42,6 +45,26 @@ def login(client):
 
     def _login(user):
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def login_verified(client):
+    """Log `user` in as having passed two-step sign-in (with an authenticator device, made if
+    the user has none): for tests that run with OTP_REQUIRED_ROLES on, or with a device."""
+
+    def _login(user):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
         return client
 
     return _login

@@ -44,7 +44,11 @@ COUNTED = [ConclusionNotice, Assignment, Response, Extension, Forwarding, Stored
 
 
 def load_demo(day: date) -> None:
-    with time_machine.travel(f"{day.isoformat()} 09:00 +07:00", tick=False):
+    # DEBUG=1 as under `make run`: with DEBUG=0 the command refuses (tests/dialogue/test_load_demo).
+    with (
+        time_machine.travel(f"{day.isoformat()} 09:00 +07:00", tick=False),
+        override_settings(DEBUG=True),
+    ):
         call_command("load_demo", stdout=io.StringIO())
 
 

@@ -331,6 +331,19 @@ def test_a_speaker_of_another_session_is_refused(world, running, login):
     assert not MinutesEntry.objects.exists()
 
 
+def test_a_foreign_and_a_nonexistent_speaker_get_the_same_answer(world, running, login):
+    """No existence oracle: the answer does not tell whether the id exists elsewhere."""
+    client = login(world.secretary_a)
+    missing = Speaker.objects.order_by("-pk").first().pk + 1000
+    entry = uuid.uuid4()
+    foreign = save(client, running.session, uuid_=entry, speaker=running.other_speaker.pk)
+    nonexistent = save(client, running.session, uuid_=entry, speaker=missing)
+    assert foreign.status_code == nonexistent.status_code == 400
+    assert foreign.content == nonexistent.content
+    assert foreign.json()["errors"] == {"speaker": [vi(console.SPEAKER_OTHER_SESSION)]}
+    assert not MinutesEntry.objects.exists()
+
+
 def test_the_service_refuses_an_empty_entry(world, running):
     with pytest.raises(ValidationError) as caught:
         console.entry_save(
@@ -1220,6 +1233,49 @@ def test_the_console_page_links_the_display(world, running, login):
     token = DialogueSession.objects.get(pk=running.session.pk).display_token
     assert token
     assert f"/display/{token}/" in page.text
+
+
+def test_the_organiser_renews_the_projector_link_and_the_old_one_stops(
+    world, on_screen, client, login
+):
+    old = on_screen.token
+    organiser = login(world.organiser_a)
+    console_page = organiser.get(reverse("session-console", args=[on_screen.session.pk]))
+    renew_url = reverse("console-display-renew", args=[on_screen.session.pk])
+    assert renew_url in console_page.text
+
+    response = organiser.post(renew_url)
+
+    assert response.url == reverse("session-console", args=[on_screen.session.pk])
+    new = DialogueSession.objects.get(pk=on_screen.session.pk).display_token
+    assert new != old and len(new) >= 20
+    assert client.get(reverse("session-display", args=[old])).status_code == 404
+    assert display_state(client, old).status_code == 404
+    assert display_state(client, new).json()["current"]["name"] == "Nguyễn Văn Một"
+    record = history(on_screen.session).filter(action="display_link_renewed").get()
+    assert record.actor == world.organiser_a
+    assert old not in json.dumps(record.changes) and new not in json.dumps(record.changes)
+    assert f"/display/{new}/" in organiser.get(console_page.wsgi_request.path).text
+
+
+def test_a_secretary_cannot_renew_the_projector_link(world, on_screen, login):
+    secretary = login(world.secretary_a)
+    page = secretary.get(reverse("session-console", args=[on_screen.session.pk]))
+    renew_url = reverse("console-display-renew", args=[on_screen.session.pk])
+    assert renew_url not in page.text
+    assert secretary.post(renew_url).status_code == 404
+    assert login(world.organiser_b).post(renew_url).status_code == 404
+    assert DialogueSession.objects.get(pk=on_screen.session.pk).display_token == on_screen.token
+
+
+def test_the_projector_link_stops_once_the_minutes_are_final(world, on_screen, client, fake_pdf):
+    assert display_state(client, on_screen.token).status_code == 200
+    end(world, on_screen.session)
+    finalise(world, on_screen.session)
+    assert client.get(reverse("session-display", args=[on_screen.token])).status_code == 404
+    assert display_state(client, on_screen.token).status_code == 404
+    with pytest.raises(ValidationError):
+        console.display_link_renew(actor=world.organiser_a, session=on_screen.session)
 
 
 def test_a_wrong_or_short_token_is_404(running, client):

@@ -49,7 +49,8 @@ COUNTED = [
 
 
 def load_demo(at: str) -> None:
-    with time_machine.travel(at, tick=False):
+    # DEBUG=1 as under `make run`: with DEBUG=0 the command refuses (tests/dialogue/test_load_demo).
+    with time_machine.travel(at, tick=False), override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
 
 
