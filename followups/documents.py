@@ -59,16 +59,16 @@ def draft_body(session: DialogueSession, *, notice_on: date) -> str:
     answered = session.petitions.filter(status=Petition.Status.ANSWERED_AT_SESSION).order_by("pk")
     parts.append("II. CÁC Ý KIẾN, KIẾN NGHỊ ĐÃ ĐƯỢC TRẢ LỜI TẠI HỘI NGHỊ")
     lines = [
-        f"{number}. {p.content.strip()}\n"
+        f"{number}. {_sentence(p.content)} "
         + (f"{p.answered_by.strip()} đã trả lời" if p.answered_by.strip() else "Đã trả lời")
-        + (f": {p.answer_at_session.strip()}" if p.answer_at_session.strip() else ".")
+        + (f": {_sentence(p.answer_at_session)}" if p.answer_at_session.strip() else ".")
         for number, p in enumerate(answered, start=1)
     ]
     parts.extend(lines or ["Không có."])
 
     parts.append("III. CÁC Ý KIẾN, KIẾN NGHỊ GIAO CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT")
     open_lines = [
-        f"{number}. {petition.content.strip()}\n"
+        f"{number}. {_sentence(petition.content)} "
         + assignment_sentence([a.name for a in proposed_agencies(petition)], deadline.due)
         for number, petition in enumerate(petitions_to_assign(session), start=1)
     ]
@@ -85,6 +85,12 @@ def draft_body(session: DialogueSession, *, notice_on: date) -> str:
         "kết quả; trường hợp cần gia hạn phải thông báo cho công dân biết lý do./."
     )
     return "\n\n".join(parts)
+
+
+def _sentence(text: str) -> str:
+    """The text as a sentence: stripped, ending with a full stop unless it has its own."""
+    text = " ".join(text.split())
+    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def assignment_sentence(agency_names: list[str], due: date) -> str:
@@ -123,7 +129,7 @@ def rewrite_assignments(body: str, sentences: dict[int, str]) -> tuple[str, list
         if old != new:
             changes.append((old, new))
         paragraphs[index] = (
-            paragraph[: match.start()].rstrip() + "\n" + new + paragraph[match.end() :]
+            paragraph[: match.start()].rstrip() + " " + new + paragraph[match.end() :]
         )
     return "\n\n".join(paragraphs), changes
 

@@ -210,7 +210,7 @@ def test_the_draft_lists_answers_given_on_the_spot_and_what_is_left(world):
         notice = services.notice_draft(actor=world.organiser_a, session=session)
     body = notice.body
     assert "Đất đai" in body and "Giao thông nông thôn" in body
-    assert "Hỏi về chế độ người có công.\nChủ tịch UBND xã đã trả lời: Đã giải thích chế độ" in body
+    assert "Hỏi về chế độ người có công. Chủ tịch UBND xã đã trả lời: Đã giải thích chế độ" in body
     assert "Xin làm đường bê tông thôn Đông." in body
     # Hà Nam: 10 working days after a notice issued today (16/12/2026) → 30/12/2026.
     assert "chậm nhất ngày 30/12/2026" in body
