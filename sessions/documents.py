@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.utils import timezone, translation
 
 from dialogue import document_systems
-from dialogue.documents import DocumentHeader, render_pdf
+from dialogue.documents import DocumentHeader, official_date, render_pdf
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Plan
 
 PLAN_TEMPLATE = "documents/plan.html"
@@ -110,14 +110,15 @@ def body_in_sentence(name: str) -> str:
 
 def time_line(starts_at: datetime, ends_at: datetime | None = None) -> str:
     """The time in the project's zone as documents write it: "08 giờ 00 phút, ngày 15/12/2026",
-    or "từ ... đến ..." when the session ends on another day."""
+    "ngày 03/7/2018" (dates as in dialogue.documents.official_date), or "từ ... đến ..." when
+    the session ends on another day."""
     tz = timezone.get_default_timezone()
     start = timezone.localtime(starts_at, tz)
-    text = f"{start:%H} giờ {start:%M} phút, ngày {start:%d/%m/%Y}"
+    text = f"{start:%H} giờ {start:%M} phút, ngày {official_date(start.date())}"
     if ends_at is not None:
         end = timezone.localtime(ends_at, tz)
         if end.date() != start.date():
-            text = f"từ {text} đến {end:%H} giờ {end:%M} phút, ngày {end:%d/%m/%Y}"
+            text = f"từ {text} đến {end:%H} giờ {end:%M} phút, ngày {official_date(end.date())}"
     return text
 
 
