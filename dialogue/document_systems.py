@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-NBSP = "\u00a0"
-
 
 class DocumentSystem(models.TextChoices):
     STATE = "state", _("State body")
@@ -126,12 +124,12 @@ _UNIT_KINDS = (
 _UNIT_KIND = re.compile(r"(?<!\S)(" + "|".join(_UNIT_KINDS) + r")\s+(\S.*)$", flags=re.IGNORECASE)
 
 
-def keep_place_together(name: str) -> str:
-    """The unit kind and the place's name joined with non-breaking spaces, so a line never
-    breaks inside a proper name: "ỦY BAN NHÂN DÂN TỈNH HÀ NAM" → "… TỈNH\u00a0HÀ\u00a0NAM"."""
-    match = _UNIT_KIND.search(name.strip())
+def split_place(name: str) -> tuple[str, str]:
+    """A body's name cut before its place ("ỦY BAN NHÂN DÂN ", "TỈNH HÀ NAM"): the header keeps
+    the place on one line (never "TỈNH HÀ / NAM") while the text keeps ordinary spaces, so the
+    PDF is searched and copied like the printed name. ``("", "")`` for an empty name."""
+    name = " ".join(name.split())
+    match = _UNIT_KIND.search(name)
     if match is None:
-        return name.strip()
-    start = match.start(1)
-    tail = NBSP.join(name.strip()[start:].split())
-    return name.strip()[:start] + tail
+        return "", name
+    return name[: match.start(1)], name[match.start(1) :]

@@ -147,8 +147,8 @@ class DocumentHeader:
         style = document_systems.style(self.system)
         context["date_line"] = vietnamese_date_line(self.place, self.date)
         # A header line never breaks inside a place's name ("TỈNH HÀ / NAM").
-        context["parent_body"] = document_systems.keep_place_together(self.parent_body)
-        context["issuing_body"] = document_systems.keep_place_together(self.issuing_body)
+        context["parent_body_parts"] = document_systems.split_place(self.parent_body)
+        context["issuing_body_parts"] = document_systems.split_place(self.issuing_body)
         context["signer_capacity"] = style.capacity(self.signer_capacity)
         head, _space, rest = self.signer_delegation.partition(" ")
         if rest and style.capacity(head) != head:

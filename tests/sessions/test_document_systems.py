@@ -232,14 +232,13 @@ def test_related_numbers_follow_the_system(source, kind, system, expected):
     assert document_systems.document_number(source, kind, system) == expected
 
 
-def test_place_names_are_kept_on_one_line():
-    assert document_systems.keep_place_together("ỦY BAN NHÂN DÂN TỈNH HÀ NAM") == (
-        "ỦY BAN NHÂN DÂN TỈNH\u00a0HÀ\u00a0NAM"
+def test_place_names_are_cut_from_the_body():
+    assert document_systems.split_place("ỦY BAN NHÂN DÂN TỈNH HÀ NAM") == (
+        "ỦY BAN NHÂN DÂN ",
+        "TỈNH HÀ NAM",
     )
-    assert (
-        document_systems.keep_place_together("UBND XÃ THANH NƯA") == "UBND XÃ\u00a0THANH\u00a0NƯA"
-    )
-    assert document_systems.keep_place_together("VĂN PHÒNG") == "VĂN PHÒNG"
+    assert document_systems.split_place("ĐẢNG ỦY  XÃ AN BÌNH") == ("ĐẢNG ỦY ", "XÃ AN BÌNH")
+    assert document_systems.split_place("VĂN PHÒNG") == ("", "VĂN PHÒNG")
 
 
 @pytest.mark.parametrize(
