@@ -33,6 +33,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from dialogue import document_systems
+from dialogue.document_systems import DocumentSystem
+
 STATIC_SCHEME = "doithoai-static"
 #: Base URL given to every HTML() document: relative references in it do not resolve (the scheme
 #: is not a hierarchical one for urljoin), so they reach the fetcher as relative and are refused.
@@ -113,6 +116,13 @@ def vietnamese_date_line(place: str, d: date) -> str:
     return f"{place}, ngày {day} tháng {month} năm {d.year}"
 
 
+def official_date(d: date) -> str:
+    """A date inside a document's text, as Nghị định 30/2020 writes dates: "03/7/2018",
+    "15/02/2025" (days < 10 and months 1–2 take a leading zero; other months do not)."""
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"{d.day:02d}/{month}/{d.year}"
+
+
 @dataclass
 class DocumentHeader:
     """Context keys ``documents/base.html`` expects (see :meth:`as_context`)."""
@@ -130,10 +140,24 @@ class DocumentHeader:
     signer_title: str = ""  # e.g. "PHÓ CHỦ TỊCH"
     signer_name: str = ""
     signer_delegation: str = ""  # optional second line, e.g. "KT. CHỦ TỊCH"
+    system: str = DocumentSystem.STATE  # the issuing body's system (dialogue.document_systems)
 
     def as_context(self) -> dict:
         context = asdict(self)
+        style = document_systems.style(self.system)
         context["date_line"] = vietnamese_date_line(self.place, self.date)
+        # A header line never breaks inside a place's name ("TỈNH HÀ / NAM").
+        context["parent_body_parts"] = document_systems.split_place(self.parent_body)
+        context["issuing_body_parts"] = document_systems.split_place(self.issuing_body)
+        context["signer_capacity"] = style.capacity(self.signer_capacity)
+        head, _space, rest = self.signer_delegation.partition(" ")
+        if rest and style.capacity(head) != head:
+            context["signer_delegation"] = f"{style.capacity(head)} {rest}"  # "KT. BÍ THƯ"
+        context["nation"] = style.nation
+        context["motto"] = style.motto
+        context["number_label"] = style.number_label
+        context["issuer_mark"] = style.issuer_mark
+        context["is_party"] = self.system == DocumentSystem.PARTY
         return context
 
 

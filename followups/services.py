@@ -22,7 +22,15 @@ from dialogue.models import Agency, Milestone, User
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import OutOfRange
 from followups import deadlines
-from followups.documents import draft_body, notice_filename, notice_pdf
+from followups.documents import (
+    AGENCY_PLACEHOLDER,
+    CALCULATION_TRACES,
+    assignment_sentence,
+    draft_body,
+    notice_filename,
+    notice_pdf,
+    rewrite_assignments,
+)
 from followups.models import Assignment, ConclusionNotice, Extension, Forwarding, Response
 from followups.unresolved import ASSIGNABLE_STATUSES, petitions_to_assign
 from petitions.models import Petition
@@ -37,6 +45,14 @@ NOTICE_DATE_REQUIRED = _("Enter the date of issue.")
 NOTICE_DATE_BEFORE_SESSION = _("The notice cannot be issued before the session ended (%(date)s).")
 NOTICE_DATE_IN_FUTURE = _("The date of issue cannot be later than today.")
 NOTICE_SIGNER_REQUIRED = _("Enter the signer's name and title.")
+NOTICE_PLACEHOLDER_LEFT = _(
+    "The text still says “%(placeholder)s”: name the responsible agency in the text of the "
+    "notice before issuing it."
+)
+NOTICE_CALCULATION_LEFT = _(
+    "The text still contains “%(trace)s”, an explanation of how a date was computed: a notice "
+    "states the date alone. Remove it before issuing."
+)
 NOTICE_AGENCY_MISSING = _(
     "Choose at least one responsible agency for petition no. %(number)s: “%(content)s”."
 )
@@ -190,16 +206,29 @@ def _issue_errors(notice: ConclusionNotice, session: DialogueSession) -> dict[st
     return errors
 
 
-def _redate_body(notice, session, deadline, calendar) -> str:
-    """The draft counted the due date from the day it was drafted; where the body still says so,
-    it now says what the assignments say (counted from the date of issue)."""
-    drafted_on = timezone.localdate(notice.created_at)
-    drafted = deadlines.response_deadline(session, notice_on=drafted_on, calendar=calendar)
-    if drafted.due == deadline.due:
-        return notice.body
-    return notice.body.replace(drafted.text, deadline.text).replace(
-        f"chậm nhất ngày {drafted.due:%d/%m/%Y}", f"chậm nhất ngày {deadline.due:%d/%m/%Y}"
-    )
+def notice_body_at_issue(
+    body: str, petitions: list[Petition], chosen: Mapping[int, list[Agency]], due: date
+) -> tuple[str, list[tuple[str, str]]]:
+    """The text as issued: each assignment sentence of part III written again from the agencies
+    chosen at issue and the due date counted from the date of issue. Returns the text and the
+    (old, new) sentences that changed, which the organiser is shown."""
+    sentences = {
+        number: assignment_sentence([a.name for a in chosen.get(petition.pk, [])], due)
+        for number, petition in enumerate(petitions, start=1)
+    }
+    return rewrite_assignments(body, sentences)
+
+
+def _body_errors(body: str) -> list[ValidationError]:
+    errors = []
+    if AGENCY_PLACEHOLDER in body:
+        errors.append(
+            ValidationError(NOTICE_PLACEHOLDER_LEFT, params={"placeholder": AGENCY_PLACEHOLDER})
+        )
+    for trace in CALCULATION_TRACES:
+        if trace in body:
+            errors.append(ValidationError(NOTICE_CALCULATION_LEFT, params={"trace": trace}))
+    return errors
 
 
 @transaction.atomic
@@ -212,7 +241,11 @@ def notice_issue(
     issued_on: date | None = None,
 ) -> ConclusionNotice:
     """Issue the notice: store its PDF, record the milestone, create one assignment per
-    (petition, agency) in `allocations` (petition id → agencies), conclude the session."""
+    (petition, agency) in `allocations` (petition id → agencies), conclude the session.
+
+    The text's assignment sentences are written again from the chosen agencies; the returned
+    notice's ``rewritten_sentences`` lists each (old, new) sentence that changed. A text still
+    holding the agency placeholder or a date's calculation is refused (error on "body")."""
     notice = (
         ConclusionNotice.objects.select_for_update()
         .select_related("session__plan")
@@ -251,13 +284,19 @@ def notice_issue(
         chosen[petition.pk] = agencies
     if wrong:
         errors["allocations"] = wrong
+    calendar = get_calendar()
+    changed: list[tuple[str, str]] = []
+    if "issued_on" not in errors:
+        deadline = deadlines.response_deadline(
+            session, notice_on=notice.issued_on, calendar=calendar
+        )
+        body, changed = notice_body_at_issue(notice.body, petitions, chosen, deadline.due)
+        if body_errors := _body_errors(body):
+            errors["body"] = body_errors
     if errors:
         # Every mistake at once: the organiser corrects the form in one round.
         raise ValidationError(errors)
-
-    calendar = get_calendar()
-    deadline = deadlines.response_deadline(session, notice_on=notice.issued_on, calendar=calendar)
-    notice.body = _redate_body(notice, session, deadline, calendar)
+    body_before, notice.body = notice.body, body
     for petition in petitions:
         for agency in chosen[petition.pk]:
             _assignment_create(
@@ -304,8 +343,11 @@ def notice_issue(
             "number": [None, notice.number],
             "issued_on": [None, notice.issued_on.isoformat()],
             "assignments": [None, sum(len(a) for a in chosen.values())],
+            # What the issue rewrote in the organiser's text, shown in the notice's history.
+            **({"body": [body_before, notice.body]} if changed else {}),
         },
     )
+    notice.rewritten_sentences = changed
     return notice
 
 

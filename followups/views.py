@@ -214,6 +214,12 @@ def session_notice_issue(request, pk: int):
                 _("Notice %(number)s was issued; %(count)s assignments were made.")
                 % {"number": notice.number, "count": notice.assignments.count()},
             )
+            for before, after in notice.rewritten_sentences:
+                messages.info(
+                    request,
+                    _("In the text, “%(before)s” now reads “%(after)s”.")
+                    % {"before": before, "after": after},
+                )
             return redirect("session-notice", pk=session.pk)
     return _notice_page(request, session, notice, can_edit=True, issue_form=form)
 

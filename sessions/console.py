@@ -42,6 +42,10 @@ REFUSAL_REASON_REQUIRED = _(
 NO_ONE_WAITING = _("Nobody is waiting to speak.")
 STATUS_NOT_ALLOWED = _("A speaker cannot go from “%(from)s” to “%(to)s”.")
 CHAIR_REQUIRED = _("Enter the name of the chair who signs the minutes.")
+END_BEFORE_START = _(
+    "The session's end (%(end)s) is before its start (%(start)s): correct the times before "
+    "finalising the minutes."
+)
 REOPEN_REASON_REQUIRED = _("Give the reason for reopening the minutes.")
 NOT_FINAL = _("The minutes are not finalised.")
 ATTENDANCE_TOO_HIGH = _("More people attended (%(attending)s) than were invited (%(invited)s).")
@@ -165,8 +169,11 @@ def entry_save(
     speaker: Speaker | None = None,
     base_version: int | None = None,
     typed_at: datetime | None = None,
+    given_by: str = "",
 ) -> tuple[MinutesEntry, bool]:
     """Create the entry `uuid`, or update it from `base_version`. Returns (entry, created).
+    `given_by` names the official who reported, answered or concluded (the speaker is the
+    citizen whose turn it is).
 
     The same create sent twice (no base_version) returns the stored entry unchanged; an update
     whose base_version is not the stored version raises EntryConflict.
@@ -174,6 +181,7 @@ def entry_save(
     session = _locked_session(session.pk)
     check_writable(session)
     text = text.strip()
+    given_by = given_by.strip()
     if not text:
         raise ValidationError({"text": ENTRY_TEXT_REQUIRED})
     if speaker is not None and speaker.session_id != session.pk:
@@ -186,20 +194,30 @@ def entry_save(
             return existing, False  # a retried create: already stored once
         if base_version != existing.version:
             raise EntryConflict(existing, text)
-        before = {"kind": existing.kind, "text": existing.text, "speaker": existing.speaker}
+        before = {
+            "kind": existing.kind,
+            "text": existing.text,
+            "speaker": existing.speaker,
+            "given_by": existing.given_by,
+        }
         existing.kind, existing.text, existing.speaker = kind, text, speaker
+        existing.given_by = given_by
         existing.version += 1
         existing.updated_by = actor
         existing.full_clean(exclude=["session", "created_by", "updated_by"])
         existing.save(
-            update_fields=["kind", "text", "speaker", "version", "updated_by", "updated_at"]
+            update_fields=[
+                "kind",
+                "text",
+                "speaker",
+                "given_by",
+                "version",
+                "updated_by",
+                "updated_at",
+            ]
         )
-        audit.record(
-            existing,
-            actor=actor,
-            action="updated",
-            changes=audit.diff(before, {"kind": kind, "text": text, "speaker": speaker}),
-        )
+        after = {"kind": kind, "text": text, "speaker": speaker, "given_by": given_by}
+        audit.record(existing, actor=actor, action="updated", changes=audit.diff(before, after))
         bump(session.pk)
         return existing, False
     last = session.minutes_entries.aggregate(last=Max("seq"))["last"] or 0
@@ -210,6 +228,7 @@ def entry_save(
         kind=kind,
         text=text,
         speaker=speaker,
+        given_by=given_by,
         typed_at=typed_at,
         created_by=actor,
         updated_by=actor,

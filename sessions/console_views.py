@@ -56,6 +56,8 @@ CONSOLE_TEXT = {
         "Your login has expired: log in again in another tab; your entries are kept here."
     ),
     "over_time": gettext_lazy("over time"),
+    "given_by": gettext_lazy("by"),
+    "conclusion": gettext_lazy("Conclusion"),
 }
 
 
@@ -86,6 +88,7 @@ def _entry_json(entry: MinutesEntry) -> dict:
         "kind": entry.kind,
         "kind_label": entry.get_kind_display(),
         "text": entry.text,
+        "given_by": entry.given_by,
         "version": entry.version,
         "speaker": entry.speaker_id,
         "speaker_name": entry.speaker.full_name if entry.speaker_id else "",
@@ -134,7 +137,9 @@ def console_page(request, pk: int, *, attendance_form=None, status: int = 200):
         "sessions/console.html",
         {
             "session": session,
-            "kinds": MinutesEntry.Kind.choices,
+            # The chair's conclusion has its own part of the page.
+            "kinds": [c for c in MinutesEntry.Kind.choices if c[0] != MinutesEntry.Kind.CONCLUSION],
+            "chair": " ".join(p for p in (session.chair_title, session.chair_name) if p),
             "speaker_form": SpeakerForm(),
             "attendance_form": attendance_form
             or AttendanceForm(initial={"invited_count": session.invited_count}),
@@ -211,6 +216,7 @@ def console_entry_save(request, pk: int):
             speaker=speaker,
             base_version=base_version,
             typed_at=typed_at,
+            given_by=str(data.get("given_by") or "")[:200],
         )
     except console.EntryConflict as conflict:
         return JsonResponse(

@@ -14,7 +14,8 @@ from datetime import date, datetime
 
 from django.utils import timezone, translation
 
-from dialogue.documents import DocumentHeader, render_pdf
+from dialogue import document_systems
+from dialogue.documents import DocumentHeader, official_date, render_pdf
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Plan
 
 PLAN_TEMPLATE = "documents/plan.html"
@@ -109,14 +110,15 @@ def body_in_sentence(name: str) -> str:
 
 def time_line(starts_at: datetime, ends_at: datetime | None = None) -> str:
     """The time in the project's zone as documents write it: "08 giờ 00 phút, ngày 15/12/2026",
-    or "từ ... đến ..." when the session ends on another day."""
+    "ngày 03/7/2018" (dates as in dialogue.documents.official_date), or "từ ... đến ..." when
+    the session ends on another day."""
     tz = timezone.get_default_timezone()
     start = timezone.localtime(starts_at, tz)
-    text = f"{start:%H} giờ {start:%M} phút, ngày {start:%d/%m/%Y}"
+    text = f"{start:%H} giờ {start:%M} phút, ngày {official_date(start.date())}"
     if ends_at is not None:
         end = timezone.localtime(ends_at, tz)
         if end.date() != start.date():
-            text = f"từ {text} đến {end:%H} giờ {end:%M} phút, ngày {end:%d/%m/%Y}"
+            text = f"từ {text} đến {end:%H} giờ {end:%M} phút, ngày {official_date(end.date())}"
     return text
 
 
@@ -131,7 +133,9 @@ def _chair(session: DialogueSession) -> str:
 
 
 def _signer(plan: Plan) -> dict:
+    """The plan's signature block and system: every document of the plan is signed alike."""
     return {
+        "system": plan.system,
         "signer_capacity": plan.signer_capacity,
         "signer_body": plan.signer_body,
         "signer_delegation": plan.signer_delegation,
@@ -241,22 +245,26 @@ PERSON_PREFIX = "Ông (Bà)"
 #: Six non-breaking spaces: the number is written by hand when the minutes are registered.
 _NUMBER_BLANK = "\u00a0" * 6
 
-#: Document text is Vietnamese whatever the UI language, so the labels are written here.
-ENTRY_KIND_LABELS = {
+#: What the minutes say was decided at the session about a petition not answered there. The
+#: minutes state what happened at the session, never a later status (an agency's answer after it).
+OUTCOME_DEFERRED = "Tiếp thu, sẽ trả lời bằng văn bản sau hội nghị"
+OUTCOME_DEFERRED_TO = "Tiếp thu, giao {agencies} trả lời bằng văn bản sau hội nghị"
+OUTCOME_ROUTED = "Chuyển cơ quan có thẩm quyền giải quyết theo thủ tục khiếu nại, tố cáo"
+OUTCOME_DUPLICATE = "Trùng với ý kiến, kiến nghị đã nêu"
+ANSWERED_AT_SESSION = "Đã trả lời tại hội nghị"
+#: Petition values read by name (sessions never imports petitions, DESIGN §2).
+_ANSWERED_STATUS = "answered_at_session"
+_ROUTED_STATUS = "routed_out"
+_ROUTED_SCOPES = ("complaint", "denunciation")
+_DUPLICATE_STATUS = "duplicate"
+
+_ENTRY_LEADS = {
     MinutesEntry.Kind.OPENING: "Khai mạc",
     MinutesEntry.Kind.DELEGATES: "Giới thiệu đại biểu",
     MinutesEntry.Kind.REPORT: "Báo cáo",
     MinutesEntry.Kind.SPEECH: "Ý kiến phát biểu",
     MinutesEntry.Kind.ANSWER: "Trả lời",
-    MinutesEntry.Kind.CONCLUSION: "Kết luận",
-    MinutesEntry.Kind.NOTE: "Ghi chú",
-}
-#: Petition statuses by value (sessions never imports petitions, DESIGN §2).
-PETITION_OUTCOMES = {
-    "answered_at_session": "Đã trả lời tại hội nghị",
-    "to_answer_after": "Tiếp thu, sẽ trả lời bằng văn bản sau hội nghị",
-    "routed_out": "Chuyển xử lý theo thủ tục khiếu nại, tố cáo",
-    "duplicate": "Trùng với ý kiến, kiến nghị đã nêu",
+    MinutesEntry.Kind.NOTE: "",
 }
 
 
@@ -271,11 +279,9 @@ def person_line(name: str, address: str = "") -> str:
 
 
 def minutes_number(plan: Plan) -> str:
-    """ "      /BB-UBND" after the plan's "12/KH-UBND"; empty when the plan has no such number."""
-    symbol = plan.number.rpartition("/")[2]
-    if "-" not in symbol:
-        return ""
-    return f"{_NUMBER_BLANK}/BB-{symbol.partition('-')[2]}"
+    """ "      /BB-UBND" after the plan's "12/KH-UBND", "      -BB/ĐU" after a Party plan's
+    "15-KH/ĐU"; empty when the plan's number follows no such pattern."""
+    return document_systems.document_number(plan.number, "BB", plan.system, serial=_NUMBER_BLANK)
 
 
 def _end_line(start: datetime, end: datetime) -> str:
@@ -286,38 +292,92 @@ def _end_line(start: datetime, end: datetime) -> str:
     return f"{local_end:%H} giờ {local_end:%M} phút cùng ngày"
 
 
-def _entry_part(entry: MinutesEntry) -> dict:
-    label = ENTRY_KIND_LABELS.get(entry.kind)
+def _without_label(text: str, label: str) -> str:
+    """The entry's text without a leading "Giới thiệu đại biểu:" that repeats the label."""
+    if label and text.casefold().startswith(label.casefold()):
+        rest = text[len(label) :].lstrip()
+        if rest.startswith(":"):
+            return rest[1:].strip()
+    return text
+
+
+def _entry_lead(entry: MinutesEntry) -> str:
+    """Who did what, in the minutes' words: an answer is under the official who gave it, with
+    the citizen it answers; a speech under the citizen who spoke."""
+    speaker = entry.speaker
+    asker = person_line(speaker.full_name, speaker.address) if speaker else ""
+    by = entry.given_by.strip()
+    match entry.kind:
+        case MinutesEntry.Kind.SPEECH:
+            return f"{asker} phát biểu" if asker else _ENTRY_LEADS[entry.kind]
+        case MinutesEntry.Kind.ANSWER:
+            lead = f"{by} trả lời" if by else "Trả lời"
+            return f"{lead} ý kiến của {asker}" if asker else lead
+        case MinutesEntry.Kind.REPORT:
+            return f"{by} trình bày báo cáo" if by else _ENTRY_LEADS[entry.kind]
+        case MinutesEntry.Kind.OPENING:
+            return f"{by} khai mạc hội nghị" if by else _ENTRY_LEADS[entry.kind]
+    label = _ENTRY_LEADS.get(entry.kind)
     if label is None:
         with translation.override("vi"):
             label = str(entry.get_kind_display())
-    speaker = entry.speaker
-    return {
-        "label": label,
-        "speaker": person_line(speaker.full_name, speaker.address) if speaker else "",
-        "text": entry.text.strip(),
-    }
+    return label
+
+
+def _proceedings(entries: list[MinutesEntry]) -> list[dict]:
+    """The session's course in the order it was recorded; the delegates' introduction is
+    named once however many entries record it."""
+    parts = []
+    delegates_named = False
+    for entry in entries:
+        text = _without_label(entry.text.strip(), _ENTRY_LEADS.get(entry.kind, ""))
+        lead = _entry_lead(entry)
+        if entry.kind == MinutesEntry.Kind.DELEGATES:
+            lead, delegates_named = ("" if delegates_named else lead), True
+        parts.append({"lead": lead, "text": text})
+    return parts
+
+
+def _conclusion(entries: list[MinutesEntry]) -> list[str]:
+    return [
+        _without_label(entry.text.strip(), "Kết luận")
+        for entry in entries
+        if entry.kind == MinutesEntry.Kind.CONCLUSION
+    ]
+
+
+def session_outcome(petition) -> str:
+    """What was decided at the session about a petition not answered there, and to whom."""
+    if petition.status == _ROUTED_STATUS or petition.scope in _ROUTED_SCOPES:
+        return OUTCOME_ROUTED
+    if petition.status == _DUPLICATE_STATUS or petition.duplicate_of_id:
+        return OUTCOME_DUPLICATE
+    # Those who prepared the answer before the session are the ones it was left to.
+    agencies = list(dict.fromkeys(p.agency.name for p in petition.preparations.all()))
+    if agencies:
+        return OUTCOME_DEFERRED_TO.format(agencies=", ".join(agencies))
+    return OUTCOME_DEFERRED
 
 
 def _petition_part(petition) -> dict:
-    answered = petition.status == "answered_at_session"
-    outcome = "" if answered else PETITION_OUTCOMES.get(petition.status)
-    if outcome is None:
-        with translation.override("vi"):
-            outcome = str(petition.get_status_display())
     answer = petition.answer_at_session.strip()
+    answered = bool(answer) or petition.status == _ANSWERED_STATUS
+    by = petition.answered_by.strip()
     return {
         "content": petition.content.strip(),
         "petitioner": person_line(petition.petitioner_name, petition.petitioner_address),
         "field": petition.field.name,
-        "answer": answer or (PETITION_OUTCOMES["answered_at_session"] if answered else ""),
-        "answered_by": petition.answered_by.strip(),
-        "outcome": outcome,
+        "answer_lead": (f"{by} trả lời" if by else ANSWERED_AT_SESSION) if answered else "",
+        "answer": answer,
+        "outcome": "" if answered else session_outcome(petition),
     }
 
 
 def minutes_context(session: DialogueSession, *, minutes: Minutes | None = None) -> dict:
-    """Template context of ``documents/minutes.html``.
+    """Template context of ``documents/minutes.html``: time and place; chair(s) and
+    secretaries; invited and present with the composition; the proceedings in order (reports,
+    each speech with the answer and who gave it); the petitions and what was decided about each;
+    the chair's conclusion; the closing time.
 
     ``minutes`` is used as given (a finalising call passes one whose ``finalised_at`` is set but
     not yet saved); without it the signing chair is the session's. Times are the actual ones
@@ -334,10 +394,15 @@ def minutes_context(session: DialogueSession, *, minutes: Minutes | None = None)
         date=timezone.localdate(start, timezone.get_default_timezone()),
         title="BIÊN BẢN",
         subtitle=session.title,
+        system=plan.system,
     )
-    entries = session.minutes_entries.select_related("speaker").order_by("seq")
+    entries = list(session.minutes_entries.select_related("speaker").order_by("seq"))
     # The reverse relation only: sessions never imports petitions (DESIGN §2).
-    petitions = session.petitions.select_related("field").order_by("pk")
+    petitions = (
+        session.petitions.select_related("field")
+        .prefetch_related("preparations__agency")
+        .order_by("pk")
+    )
     secretaries = [str(user) for user in session.secretaries.order_by("pk")]
     return {
         **header.as_context(),
@@ -352,8 +417,9 @@ def minutes_context(session: DialogueSession, *, minutes: Minutes | None = None)
         "participants": bullets(session.participants),
         "invited_count": session.invited_count,
         "attending_count": session.attending_count,
-        "entries": [_entry_part(entry) for entry in entries],
+        "proceedings": _proceedings([e for e in entries if e.kind != MinutesEntry.Kind.CONCLUSION]),
         "petitions": [_petition_part(petition) for petition in petitions],
+        "conclusion": _conclusion(entries),
         "signing_chair": (minutes.chair_name.strip() if minutes else "") or session.chair_name,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.document_systems import DocumentSystem
 from dialogue.forms import DateInput, StyledForm
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
 from sessions import services
@@ -41,6 +42,14 @@ class PlanForm(StyledForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else AdministrativeUnit.objects
         self.fields["profile"].queryset = DeadlineProfile.objects.filter(is_active=True)
+        # Left empty, the system is read from the issuing body's name (sessions.services).
+        self.fields["system"].required = False
+        self.fields["system"].choices = [
+            ("", _("From the issuing body's name")),
+            *DocumentSystem.choices,
+        ]
+        if not self.instance.pk:
+            self.initial.setdefault("system", "")
         if self.instance.pk:
             # The issuing unit of an existing plan does not change: its sessions belong there.
             del self.fields["unit"]

@@ -21,6 +21,7 @@ def minutes_finalize(*, actor: User, session: DialogueSession, chair_name: str) 
     console.check_writable(session)
     if not chair_name.strip():
         raise ValidationError({"chair_name": console.CHAIR_REQUIRED})
+    check_times(session)
     minutes = console.minutes_of(session)
     minutes.chair_name = chair_name.strip()
     minutes.finalised_at = timezone.now()
@@ -40,6 +41,26 @@ def minutes_finalize(*, actor: User, session: DialogueSession, chair_name: str) 
     )
     console.bump(session.pk)
     return minutes
+
+
+def check_times(session: DialogueSession) -> None:
+    """Minutes whose end precedes their start state something impossible: refused."""
+    start = session.started_at or session.starts_at
+    end = session.ended_at or session.ends_at
+    if end < start:
+        tz = timezone.get_default_timezone()
+        raise ValidationError(
+            {
+                "ended_at": ValidationError(
+                    console.END_BEFORE_START,
+                    code="end_before_start",
+                    params={
+                        "start": timezone.localtime(start, tz).strftime("%H:%M %d/%m/%Y"),
+                        "end": timezone.localtime(end, tz).strftime("%H:%M %d/%m/%Y"),
+                    },
+                )
+            }
+        )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.document_systems import DocumentSystem
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone
 from sessions.querysets import DialogueSessionQuerySet, PlanQuerySet, SpeakerQuerySet
 
@@ -45,6 +46,18 @@ class Plan(models.Model):
         _("issuing body"),
         max_length=200,
         help_text=_("As printed in the header, for example: ỦY BAN NHÂN DÂN TỈNH HÀ NAM."),
+    )
+    # The issuing body's system decides the header, the number format and the signature of
+    # every document of the plan (dialogue.document_systems).
+    system = models.CharField(
+        _("system of the issuing body"),
+        max_length=5,
+        choices=DocumentSystem.choices,
+        default=DocumentSystem.STATE,
+        help_text=_(
+            "State bodies print the national motto; Party committees print “ĐẢNG CỘNG SẢN VIỆT "
+            "NAM” and number their documents like 12-KH/ĐU."
+        ),
     )
     number = models.CharField(
         _("number and symbol"), max_length=50, blank=True, help_text=_("For example: 12/KH-UBND.")
@@ -390,6 +403,14 @@ class MinutesEntry(models.Model):
         related_name="minutes_entries",
     )
     text = models.TextField(_("text"))
+    # The speaker FK names the citizen whose turn it is; who delivered a report, answered or
+    # concluded is an official, named here (the minutes print the answer under this name).
+    given_by = models.CharField(
+        _("given by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who delivered the report, gave the answer or concluded."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     typed_at = models.DateTimeField(_("typed at"), null=True, blank=True)
     created_by = models.ForeignKey(

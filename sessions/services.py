@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogue import audit, storage
+from dialogue import audit, document_systems, storage
 from dialogue.models import AdministrativeUnit, Agency, Role, User
 from dialogue.textfold import fold, search_document
 from dialogue.workcalendar import get_calendar
@@ -65,6 +65,7 @@ PLAN_DOCUMENT = "plan"
 PLAN_FIELDS = (
     "parent_body",
     "issuing_body",
+    "system",
     "number",
     "place",
     "issued_on",
@@ -145,6 +146,9 @@ def _plan_search(plan: Plan) -> str:
 def plan_create(
     *, actor: User, unit: AdministrativeUnit, tasks: list[TaskLine], **fields: Any
 ) -> Plan:
+    if not fields.get("system"):
+        # A plan entered without its system (an import, the demo): read it from the body's name.
+        fields["system"] = document_systems.system_for_body(fields.get("issuing_body", ""))
     plan = Plan(unit=unit, created_by=actor, **fields)
     plan.search = _plan_search(plan)
     plan.full_clean()
@@ -156,6 +160,10 @@ def plan_create(
 
 def _plan_save(plan: Plan, *, actor: User, fields: dict, tasks, action: str, reason: str = ""):
     before = {**audit.snapshot(plan, PLAN_FIELDS), "tasks": _tasks_text(plan)}
+    if "system" in fields and not fields["system"]:
+        fields["system"] = document_systems.system_for_body(
+            fields.get("issuing_body", plan.issuing_body)
+        )
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.search = _plan_search(plan)

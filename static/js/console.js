@@ -120,6 +120,7 @@
           savePending(rest);
           editing.set(item.uuid, {
             kind: body.current.kind, speaker: body.current.speaker, text: body.attempted_text,
+            given_by: body.current.given_by,
             base_version: body.current.version, conflict: body.current, message: body.message,
           });
           mergeEntry(body.current);
@@ -187,6 +188,7 @@
   }
 
   function kindLabel(kind) {
+    if (kind === "conclusion") return T.conclusion;
     var option = document.querySelector('#entry-kind option[value="' + kind + '"]');
     return option ? option.textContent : kind;
   }
@@ -198,6 +200,7 @@
     var head = el("div", {className: "small text-muted"}, [
       el("span", {text: (entry.seq ? entry.seq + ". " : "") + kindLabel(entry.kind)}),
       entry.speaker ? el("span", {text: " · " + (entry.speaker_name || speakerName(entry.speaker))}) : null,
+      entry.given_by ? el("span", {className: "entry-given-by", text: " · " + T.given_by + " " + entry.given_by}) : null,
       entry.by ? el("span", {text: " · " + entry.by + (entry.at ? " " + entry.at : "")}) : null,
     ]);
     var body = el("p", {className: "mb-1 entry-text", text: pending ? pending.text : entry.text});
@@ -209,7 +212,8 @@
     } else if (state && !state.final) {
       var edit = el("button", {type: "button", className: "btn btn-sm btn-link p-0 me-3 entry-edit", text: T.edit});
       edit.addEventListener("click", function () {
-        editing.set(entry.uuid, {kind: entry.kind, speaker: entry.speaker, text: entry.text, base_version: entry.version});
+        editing.set(entry.uuid, {kind: entry.kind, speaker: entry.speaker, text: entry.text,
+          given_by: entry.given_by || "", base_version: entry.version});
         render();
       });
       var petition = el("button", {type: "button", className: "btn btn-sm btn-link p-0 entry-petition", text: T.petition});
@@ -246,7 +250,7 @@
       editing.delete(uuid);
       nodes.delete(uuid);
       queueSave({key: uuid4(), uuid: uuid, kind: edit.kind, speaker: edit.speaker, text: area.value,
-        base_version: edit.base_version, typed_at: new Date().toISOString()});
+        given_by: edit.given_by || "", base_version: edit.base_version, typed_at: new Date().toISOString()});
     });
     cancel.addEventListener("click", function () { editing.delete(uuid); nodes.delete(uuid); render(); });
     nodes.set(uuid, {sig: "editor", el: li});
@@ -254,26 +258,31 @@
   }
 
   function renderEntries() {
-    var list = document.getElementById("entries");
     var pending = loadPending();
-    var wanted = [];
+    // The chair's conclusion is its own part of the page (and of the minutes).
+    var wanted = {entries: [], "conclusion-entries": []};
+    function listOf(kind) { return kind === "conclusion" ? wanted["conclusion-entries"] : wanted.entries; }
     var seen = new Set();
     (state ? state.entries : []).forEach(function (entry) {
       seen.add(entry.uuid);
-      if (editing.has(entry.uuid)) { wanted.push(editorNode(entry.uuid)); return; }
+      if (editing.has(entry.uuid)) { listOf(entry.kind).push(editorNode(entry.uuid)); return; }
       var edit = pending.filter(function (p) { return p.uuid === entry.uuid; }).pop();
-      wanted.push(entryNode(entry, edit));
+      listOf(entry.kind).push(entryNode(entry, edit));
     });
     pending.forEach(function (p) {
       if (seen.has(p.uuid)) return;
       seen.add(p.uuid);
-      wanted.push(entryNode({uuid: p.uuid, kind: p.kind, speaker: p.speaker, text: p.text}, p));
+      listOf(p.kind).push(entryNode({uuid: p.uuid, kind: p.kind, speaker: p.speaker, text: p.text,
+        given_by: p.given_by}, p));
     });
-    // Move only what moved, so an open editor keeps its focus and cursor.
-    wanted.forEach(function (node, i) {
-      if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+    Object.keys(wanted).forEach(function (id) {
+      var list = document.getElementById(id);
+      // Move only what moved, so an open editor keeps its focus and cursor.
+      wanted[id].forEach(function (node, i) {
+        if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+      });
+      while (list.children.length > wanted[id].length) list.removeChild(list.lastChild);
     });
-    while (list.children.length > wanted.length) list.removeChild(list.lastChild);
   }
 
   function statusButton(speaker, to, label, css) {
@@ -358,6 +367,7 @@
     if (state) {
       document.getElementById("final-notice").classList.toggle("d-none", !state.final);
       document.getElementById("entry-add").disabled = !!state.final;
+      document.getElementById("conclusion-add").disabled = !!state.final;
       document.getElementById("console-status").textContent = state.status_label;
       renderQueue();
     }
@@ -371,13 +381,27 @@
     var text = document.getElementById("entry-text");
     if (!text.value.trim()) { text.focus(); return; }
     var speaker = document.getElementById("entry-speaker").value;
+    var givenBy = document.getElementById("entry-given-by");
     queueSave({
       key: uuid4(), uuid: uuid4(), kind: document.getElementById("entry-kind").value,
       speaker: speaker ? parseInt(speaker, 10) : null, text: text.value,
+      given_by: givenBy.value, base_version: null, typed_at: new Date().toISOString(),
+    });
+    text.value = "";
+    givenBy.value = "";
+    text.focus();
+  });
+
+  document.getElementById("conclusion-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = document.getElementById("conclusion-text");
+    if (!text.value.trim()) { text.focus(); return; }
+    queueSave({
+      key: uuid4(), uuid: uuid4(), kind: "conclusion", speaker: null, text: text.value,
+      given_by: document.getElementById("conclusion-given-by").value,
       base_version: null, typed_at: new Date().toISOString(),
     });
     text.value = "";
-    text.focus();
   });
 
   document.getElementById("call-next").addEventListener("click", function () {

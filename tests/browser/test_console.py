@@ -182,3 +182,25 @@ def test_edit_conflict_shows_both_texts(running, logged_in_page):
     expect(page_one.locator("#entries")).to_contain_text("và của thư ký hai", timeout=5_000)
     entry = MinutesEntry.objects.get(session=session)
     assert entry.version == 3
+
+
+def test_the_answer_and_the_chairs_conclusion_are_recorded_as_such(running, logged_in_page):
+    session, secretary, _other, speaker = running
+    page = logged_in_page(secretary)
+    _console(page, session)
+
+    page.select_option("#entry-kind", "answer")
+    page.select_option("#entry-speaker", str(speaker.pk))
+    page.fill("#entry-given-by", "Công chức Địa chính - Xây dựng")
+    _add_entry(page, "Xã sẽ sửa đường trong quý I.")
+    page.fill("#conclusion-text", "Giao Địa chính xã rà soát hồ sơ.")
+    page.click("#conclusion-add")
+
+    conclusion = page.locator("#conclusion-entries .entry:not(.entry-pending)")
+    expect(conclusion.filter(has_text="rà soát hồ sơ")).to_have_count(1, timeout=5_000)
+    expect(page.locator("#entries .entry", has_text="rà soát hồ sơ")).to_have_count(0)
+    expect(page.locator("#entries .entry-given-by")).to_contain_text("Công chức Địa chính")
+    answer = MinutesEntry.objects.get(session=session, kind="answer")
+    assert (answer.speaker, answer.given_by) == (speaker, "Công chức Địa chính - Xây dựng")
+    final = MinutesEntry.objects.get(session=session, kind="conclusion")
+    assert final.given_by == session.chair_name

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from dialogue import storage
+from dialogue.documents import official_date
 from dialogue.models import ChangeRecord, StoredDocument, User
 from dialogue.workcalendar import get_calendar
 from followups import deadlines, demo
@@ -159,7 +160,7 @@ def test_every_held_session_is_concluded_by_its_issued_notice_with_a_stored_pdf(
         due = deadlines.response_deadline(
             session, notice_on=notice.issued_on, calendar=get_calendar()
         ).due
-        assert f"chậm nhất ngày {due:%d/%m/%Y}" in notice.body
+        assert f"chậm nhất ngày {official_date(due)}" in notice.body
         assert session.milestones_done.get(milestone="conclusion_notice").done_on == (
             notice.issued_on
         )

@@ -210,7 +210,7 @@ def test_the_draft_lists_answers_given_on_the_spot_and_what_is_left(world):
         notice = services.notice_draft(actor=world.organiser_a, session=session)
     body = notice.body
     assert "Đất đai" in body and "Giao thông nông thôn" in body
-    assert "Hỏi về chế độ người có công. — Đã trả lời: Đã giải thích chế độ" in body
+    assert "Hỏi về chế độ người có công. Chủ tịch UBND xã đã trả lời: Đã giải thích chế độ" in body
     assert "Xin làm đường bê tông thôn Đông." in body
     # Hà Nam: 10 working days after a notice issued today (16/12/2026) → 30/12/2026.
     assert "chậm nhất ngày 30/12/2026" in body
@@ -710,8 +710,10 @@ def test_a_notice_drafted_earlier_states_the_due_date_counted_from_its_issue(wor
         )
     assignment = Assignment.objects.get()
     assert assignment.due_on == date(2027, 1, 5)
-    assert "chậm nhất ngày 05/01/2027" in notice.body
-    assert assignment.due_explanation in notice.body
+    assert "chậm nhất ngày 05/01/2027." in notice.body
+    # The explanation is shown on screen (the assignment's), never in the notice.
+    assert assignment.due_explanation not in notice.body
+    assert "→" not in notice.body
     assert "30/12/2026" not in notice.body
 
 

@@ -380,6 +380,58 @@ def test_an_entry_tied_to_a_speaker_of_this_session(world, running, login):
     assert MinutesEntry.objects.get().speaker == running.one
 
 
+def test_an_answer_records_the_official_who_gave_it(world, running, login):
+    client = login(world.secretary_a)
+    response = save(
+        client,
+        running.session,
+        kind="answer",
+        speaker=running.one.pk,
+        text="Xã sẽ sửa đường trong quý I.",
+        given_by="  Công chức Địa chính - Xây dựng ",
+    )
+    assert response.status_code == 201
+    assert response.json()["entry"]["given_by"] == "Công chức Địa chính - Xây dựng"
+    entry = MinutesEntry.objects.get()
+    assert (entry.speaker, entry.given_by) == (running.one, "Công chức Địa chính - Xây dựng")
+    # Corrected later: the change is recorded like any other.
+    edited = save(
+        client,
+        running.session,
+        uuid_=entry.uuid,
+        kind="answer",
+        speaker=running.one.pk,
+        text=entry.text,
+        given_by="Phó Chủ tịch UBND xã",
+        base_version=1,
+    )
+    assert edited.json()["entry"]["given_by"] == "Phó Chủ tịch UBND xã"
+    change = history(MinutesEntry.objects.get())[0]
+    assert change.changes["given_by"] == ["Công chức Địa chính - Xây dựng", "Phó Chủ tịch UBND xã"]
+
+
+def test_the_chairs_conclusion_is_its_own_part_of_the_console_and_the_minutes(
+    world, running, login
+):
+    client = login(world.secretary_a)
+    page = client.get(reverse("session-console", args=[running.session.pk])).content.decode()
+    assert 'id="conclusion-form"' in page and 'id="conclusion-entries"' in page
+    # Not one of the kinds of the running minutes: the conclusion has its own form.
+    assert '<option value="conclusion"' not in page
+    response = save(
+        client,
+        running.session,
+        kind="conclusion",
+        text="Giao Địa chính xã rà soát hồ sơ.",
+        given_by="Trần Văn Chủ",
+    )
+    assert response.status_code == 201
+    assert response.json()["entry"]["kind"] == "conclusion"
+    context = documents.minutes_context(running.session)
+    assert context["conclusion"] == ["Giao Địa chính xã rà soát hồ sơ."]
+    assert all("rà soát" not in part["text"] for part in context["proceedings"])
+
+
 def test_the_uuid_of_another_sessions_entry_is_refused(world, running, login):
     start(running.other, world.organiser_a)
     entry_uuid = uuid.uuid4()

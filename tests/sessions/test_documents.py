@@ -301,3 +301,9 @@ def test_time_line_is_local_and_names_the_end_on_another_day():
     assert time_line(start, datetime(2026, 12, 16, 4, 30, tzinfo=utc)) == (
         "từ 08 giờ 00 phút, ngày 15/12/2026 đến 11 giờ 30 phút, ngày 16/12/2026"
     )
+
+
+def test_time_line_writes_dates_as_documents_do():
+    utc = ZoneInfo("UTC")
+    assert time_line(datetime(2018, 7, 3, 1, 0, tzinfo=utc)) == "08 giờ 00 phút, ngày 03/7/2018"
+    assert time_line(datetime(2025, 2, 5, 1, 0, tzinfo=utc)) == "08 giờ 00 phút, ngày 05/02/2025"

@@ -26,9 +26,15 @@ HOSTILE = '<img src="file:///etc/passwd">'
 PASSWD_LINE = "root:x:0:0"
 
 
-def add_entry(session, seq, kind, text, speaker=None):
+def add_entry(session, seq, kind, text, speaker=None, given_by=""):
     return MinutesEntry.objects.create(
-        session=session, uuid=uuid.uuid4(), seq=seq, kind=kind, text=text, speaker=speaker
+        session=session,
+        uuid=uuid.uuid4(),
+        seq=seq,
+        kind=kind,
+        text=text,
+        speaker=speaker,
+        given_by=given_by,
     )
 
 
@@ -80,7 +86,14 @@ def filled(session, world):
     add_entry(session, 1, MinutesEntry.Kind.OPENING, "Tuyên bố lý do, giới thiệu đại biểu.")
     add_entry(session, 2, MinutesEntry.Kind.REPORT, "Báo cáo tình hình kinh tế - xã hội năm 2026.")
     add_entry(session, 3, MinutesEntry.Kind.SPEECH, "Đề nghị sửa đường thôn Đông.", speaker)
-    add_entry(session, 4, MinutesEntry.Kind.ANSWER, "Xã sẽ sửa đường trong quý I.")
+    add_entry(
+        session,
+        4,
+        MinutesEntry.Kind.ANSWER,
+        "Xã sẽ sửa đường trong quý I.",
+        speaker,
+        given_by="Công chức Địa chính - Xây dựng",
+    )
     add_entry(session, 5, MinutesEntry.Kind.CONCLUSION, "Giao Địa chính xã rà soát hồ sơ.")
     answered = make_petition(
         session, actor=world.secretary_a, content="Đề nghị làm rõ việc cấp sổ đỏ thôn Tây."
@@ -123,16 +136,22 @@ def test_entries_in_order_with_their_labels_and_speaker(filled):
     text = pdf_text(minutes_pdf(filled))
 
     parts = [
-        "II. NỘI DUNG",
+        "II. NỘI DUNG HỘI NGHỊ",
         "Khai mạc: Tuyên bố lý do, giới thiệu đại biểu.",
         "Báo cáo: Báo cáo tình hình kinh tế - xã hội năm 2026.",
-        "Ý kiến phát biểu: Ông (Bà) Nguyễn Văn Ả (Thôn Đông): Đề nghị sửa đường thôn Đông.",
-        "Trả lời: Xã sẽ sửa đường trong quý I.",
-        "Kết luận: Giao Địa chính xã rà soát hồ sơ.",
-        "III. Ý KIẾN, KIẾN NGHỊ VÀ TRẢ LỜI",
+        "Ông (Bà) Nguyễn Văn Ả (Thôn Đông) phát biểu: Đề nghị sửa đường thôn Đông.",
+        # The answer is under the official who gave it, naming the citizen it answers.
+        "Công chức Địa chính - Xây dựng trả lời ý kiến của Ông (Bà) Nguyễn Văn Ả (Thôn Đông): "
+        "Xã sẽ sửa đường trong quý I.",
+        "III. Ý KIẾN, KIẾN NGHỊ VÀ HƯỚNG XỬ LÝ TẠI HỘI NGHỊ",
+        # The chair's conclusion is its own part, after the petitions.
+        "IV. KẾT LUẬN CỦA CHỦ TRÌ HỘI NGHỊ",
+        "Giao Địa chính xã rà soát hồ sơ.",
+        "Hội nghị kết thúc vào lúc",
     ]
     positions = [text.index(part) for part in parts]
     assert positions == sorted(positions)
+    assert "Trả lời: Ông (Bà)" not in text
 
 
 def test_petitions_with_the_answer_given_and_who_gave_it(filled):
@@ -141,10 +160,7 @@ def test_petitions_with_the_answer_given_and_who_gave_it(filled):
     assert "1. Đề nghị làm rõ việc cấp sổ đỏ thôn Tây." in text
     assert "Người nêu: Ông (Bà) Lê Thị Bé (Thôn Tây)" in text
     assert "lĩnh vực: " in text
-    assert (
-        "Trả lời tại hội nghị (Ông Chủ tịch): Hồ sơ đủ điều kiện sẽ được cấp trong tháng 01/2027."
-        in text
-    )
+    assert "Ông Chủ tịch trả lời: Hồ sơ đủ điều kiện sẽ được cấp trong tháng 01/2027." in text
     assert "2. Đề nghị lắp đèn đường thôn Bắc." in text
     assert "Hướng xử lý: Tiếp thu, sẽ trả lời bằng văn bản sau hội nghị." in text
     assert text.index("III. Ý KIẾN") < text.index("1. Đề nghị làm rõ") < text.index("2. Đề nghị")
@@ -187,7 +203,8 @@ def test_planned_times_when_the_actual_ones_are_unknown(session):
     context = minutes_context(session)
     assert context["start"] == "08 giờ 00 phút, ngày 15/12/2026"
     assert context["end"] == "12 giờ 00 phút cùng ngày"
-    assert context["entries"] == []
+    assert context["proceedings"] == []
+    assert context["conclusion"] == []
     assert context["petitions"] == []
     text = pdf_text(minutes_pdf(session))
     assert "Không có ý kiến, kiến nghị." in text
