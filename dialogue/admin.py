@@ -3,14 +3,17 @@ import copy
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
+from django.contrib import messages as admin_messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dialogue import access, admin_scope, audit, services
+from dialogue import access, admin_scope, audit, security, services
 from dialogue.forms import CalendarExceptionForm
 from dialogue.models import (
     AdministrativeUnit,
@@ -147,6 +150,10 @@ class MembershipInline(ScopedInlineMixin, admin.TabularInline):
 
 #: Fields only a superuser sets: they grant power beyond any unit.
 PRIVILEGED_USER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+ADMIN_ACTION_REASON = _("Done in the administration pages.")
+USERS_UNLOCKED = _("Sign-in unlocked for %(count)s user(s).")
+USERS_RESET = _("Two-step sign-in reset for %(count)s user(s); they enrol again at next sign-in.")
+USERS_SKIPPED = _("%(count)s selected user(s) are outside what you may manage: left unchanged.")
 
 
 @admin.register(User)
@@ -169,6 +176,8 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     search_fields = ["username", "full_name", "email"]
     inlines = [MembershipInline]
 
+    actions = ["unlock_sign_in", "reset_two_factor"]
+
     def may_change(self, request, obj) -> bool:
         return admin_scope.can_manage_user(request.user, obj)
 
@@ -177,6 +186,29 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         if request.user.is_superuser:
             return fields
         return fields + PRIVILEGED_USER_FIELDS
+
+    def _each_manageable(self, request, queryset, service, done_message) -> None:
+        """Apply `service` to the selected users this administrator may manage; say how many."""
+        done = skipped = 0
+        for user in queryset:
+            if admin_scope.can_manage_user(request.user, user):
+                service(user=user, actor=request.user, reason=str(ADMIN_ACTION_REASON))
+                done += 1
+            else:
+                skipped += 1
+        self.message_user(request, done_message % {"count": done})
+        if skipped:
+            self.message_user(
+                request, USERS_SKIPPED % {"count": skipped}, level=admin_messages.WARNING
+            )
+
+    @admin.action(description=_("Unlock sign-in (forget failed attempts)"))
+    def unlock_sign_in(self, request, queryset):
+        self._each_manageable(request, queryset, security.user_unlock, USERS_UNLOCKED)
+
+    @admin.action(description=_("Reset two-step sign-in (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        self._each_manageable(request, queryset, security.otp_device_reset, USERS_RESET)
 
 
 @admin.register(Membership)
@@ -318,5 +350,6 @@ def _superuser_only(model) -> None:
         admin.site.register(model, type(original.__name__, (SuperuserOnlyAdminMixin, original), {}))
 
 
-for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+# Two-step devices hold secrets: administrators reset them with the user action above instead.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice):
     _superuser_only(_model)

@@ -17,11 +17,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dialogue import admin_scope, audit
 from dialogue.admin import ChangeRecordAdmin
@@ -169,6 +172,12 @@ SUPERUSER_MAKERS = {
     ),
     "axes.accesslog": lambda: AccessLog.objects.create(**_SIGN_IN),
     "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(**_SIGN_IN),
+    "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(
+        user=User.objects.get(username="organiser_a"), name="authenticator"
+    ),
+    "otp_static.staticdevice": lambda: StaticDevice.objects.create(
+        user=User.objects.get(username="organiser_a"), name="recovery"
+    ),
 }
 SUPERUSER_ONLY = set(SUPERUSER_MAKERS)
 
@@ -728,3 +737,40 @@ def test_bulk_delete_spares_what_the_administrator_may_not_delete(
         object_id=str(deletable.pk),
         action="delete",
     ).exists()
+
+
+# --- unlocking and resetting two-step sign-in from the user list ------------------------------
+
+
+def _locked(username: str) -> None:
+    AccessAttempt.objects.create(
+        **{**_SIGN_IN, "username": username},
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+
+
+def test_administrator_unlocks_and_resets_users_in_scope_only(world, province_admin, client):
+    outside = UserFactory(username="ngoai_tinh")
+    Membership.objects.create(user=outside, unit=world.other_province, role=Role.ORGANISER)
+    for user in (world.organiser_a, outside):
+        _locked(user.username)
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    client.force_login(province_admin)
+    changelist = url(User, "changelist")
+    selected = [world.organiser_a.pk, outside.pk]
+
+    response = client.post(
+        changelist, {"action": "unlock_sign_in", "_selected_action": selected}, follow=True
+    )
+    assert response.status_code == 200
+    assert not AccessAttempt.objects.filter(username="organiser_a").exists()
+    assert AccessAttempt.objects.filter(username="ngoai_tinh").exists()
+    assert [r.action for r in audit.history(world.organiser_a)][:1] == ["unlocked"]
+
+    client.post(changelist, {"action": "reset_two_factor", "_selected_action": selected})
+    assert not TOTPDevice.objects.filter(user=world.organiser_a).exists()
+    assert TOTPDevice.objects.filter(user=outside).exists()
+    assert "two_factor_reset" in [r.action for r in audit.history(world.organiser_a)]
+    assert not audit.history(outside).exists()
