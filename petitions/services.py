@@ -168,7 +168,7 @@ def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petiti
 def preparation_deadline(session: DialogueSession) -> Deadline:
     """The profile's "prepared answers" date; without such a rule, the working day before."""
     calendar = get_calendar()
-    starts_on = timezone.localdate(session.starts_at)
+    starts_on = timezone.localdate(session.started_at or session.starts_at)
     rule = session.plan.profile.rules.filter(milestone=Milestone.PREPARED_ANSWERS).first()
     if rule is None:
         return calendar.explain(starts_on, -1, event=deadlines.ANCHOR_EVENTS["session_start"])

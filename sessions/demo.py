@@ -369,16 +369,12 @@ HA_NAM = DemoPlan(
 )
 
 # --- 001: Gia Nghĩa city, October 2022 --------------------------------------------------------
-# The plan sets no deadlines of its own: it follows the "Quy chế đối thoại trực tiếp giữa người
-# đứng đầu cấp ủy, chính quyền với Nhân dân". Of the shipped profiles, ha-nam-2018 fits best: it
-# is also a People's Committee chairman's dialogue above commune level in which the Inspectorate
-# prepares the answers before the session and agencies answer in writing afterwards. The commune
-# profiles (dien-bien-2024, hoa-son-2024) are for communes, dang-uy-2017 for a Party Secretary, and
-# luat-cqdp-2025 is a law that did not exist in 2022.
+# The plan sets no deadlines of its own ("trả lời sớm nhất cho nhân dân"): its own profile
+# gia-nghia-2022 says so and takes the limits of the Law on Local Government 2025.
 
 GIA_NGHIA = DemoPlan(
     unit="gia-nghia",
-    profile="ha-nam-2018",
+    profile="gia-nghia-2022",
     number="298/KH-UBND",
     issued_on=date(2022, 9, 12),
     place="Gia Nghĩa",
@@ -512,9 +508,10 @@ GIA_NGHIA = DemoPlan(
             invitation_date=date(2022, 10, 17),
             milestones=(
                 (
-                    "prepared_answers",
+                    "public_notice",
                     date(2022, 10, 18),
-                    "Thanh tra thành phố tổng hợp phương án trả lời của các phòng, ban.",
+                    "Trung tâm Văn hóa - Thể thao và Truyền thông thành phố thông báo thời gian, "
+                    "địa điểm, nội dung hội nghị trên sóng phát thanh và trang thông tin điện tử.",
                 ),
             ),
             speakers=(

@@ -69,7 +69,7 @@ def pre_session_states(session: DialogueSession) -> dict[str, str]:
     return {
         item.milestone: item.state
         for item in services.session_timeline(session)
-        if item.is_before_session and item.milestone != "annual_report"
+        if item.is_before_session
     }
 
 
@@ -130,7 +130,9 @@ def test_ha_nam_2018_provincial_plan_and_its_held_dialogue(units):
 
 def test_gia_nghia_2022_routes_complaints_and_denunciations_out_with_the_plans_reason(units):
     plan = plan_of(units, "gia-nghia", 2022)
-    assert plan.profile.code == "ha-nam-2018"
+    # Its own profile: the plan sets no limit, so the Law on Local Government 2025 applies.
+    assert plan.profile.code == "gia-nghia-2022"
+    assert "không quy định thời hạn" in plan.profile.description
     assert plan.signer_name == "Đỗ Tấn Sương"
     [session] = plan.sessions.all()
     assert local(session.starts_at).date().replace(day=1) == date(2022, 10, 1)
