@@ -122,7 +122,11 @@ def kept_due_on(keep_due: str, *, today: date, calendar: WorkCalendar) -> date:
 
 
 def _petition(session: DialogueSession, petitioner: str) -> Petition:
-    return session.petitions.get(petitioner_name=petitioner, duplicate_of__isnull=True)
+    """The petitioner's petition collected before the session (one raised and answered at the
+    session is settled there and never assigned)."""
+    return session.petitions.exclude(source=Petition.Source.AT_SESSION).get(
+        petitioner_name=petitioner, duplicate_of__isnull=True
+    )
 
 
 def _responder(agency: Agency, organiser: User) -> User:

@@ -6,8 +6,15 @@ the routing rule of its plan: a complaint and a denunciation are routed out with
 an off-topic question is accepted and answered separately in writing. Every petition was received
 before its session; answers to past sessions were prepared before their due date.
 
+Then, for each session held, the petitions raised during a speech and answered on the spot are
+captured against the minutes entry that records them (as the console does), and the minutes are
+finalised through sessions.minutes, which stores their PDF and its SHA-256: the minutes list the
+session's petitions, so this runs once they are all in, and before followups/demo.py issues the
+notice that concludes the session.
+
 Idempotent: a petition is found by (session, petitioner, content), a preparation by (petition,
-agency); an answer is recorded only where none is. Runs after sessions/demo.py (app order).
+agency), a petition raised at the session by its minutes entry; an answer is recorded only where
+none is; finalised minutes are left alone. Runs after sessions/demo.py (app order).
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from dialogue.models import User
 from petitions import services
 from petitions.models import Field, Petition, Preparation
 from sessions import demo as session_demo
+from sessions.minutes import minutes_finalize
+from sessions.models import MinutesEntry
 
 # The routing reasons and competences are data (dialogue/demo_data/). Competence has no district
 # level (the pre-2025 huyện / thành phố thuộc tỉnh): a matter the city of Gia Nghĩa decides itself
@@ -108,10 +117,43 @@ def _load_preparation(
         )
 
 
+def _load_raised_and_finalise(units, users: dict[str, User], fields: dict) -> None:
+    for key, minutes in session_demo.MINUTES.items():
+        _plan, spec = session_demo.find_plan_and_session(key)
+        session = session_demo.find_session(key, units)
+        if not session_demo.is_recording(session):
+            continue
+        secretary = users[spec.secretaries[0]]
+        for index, entry in enumerate(minutes.entries):
+            if entry.raised is None:
+                continue
+            recorded = MinutesEntry.objects.get(uuid=session_demo.entry_uuid(key, index))
+            if Petition.objects.filter(session=session, minutes_entry=recorded).exists():
+                continue
+            services.petition_capture(
+                actor=secretary,
+                session=session,
+                content=entry.raised.content,
+                field=fields[entry.raised.field],
+                competence=entry.raised.competence,
+                scope=Scope.IN_SCOPE,
+                speaker=recorded.speaker,
+                minutes_entry=recorded,
+                answered_now=True,
+                answer_at_session=entry.raised.answer,
+                answered_by=entry.raised.answered_by,
+            )
+        minutes_finalize(actor=secretary, session=session, chair_name=minutes.signing_chair)
+
+
 @transaction.atomic
 def load() -> None:
     units = session_demo.demo_units()
-    users = {u.username: u for u in User.objects.filter(username__in=["tochuc", "coquan"])}
+    secretaries = {s.username for specs in session_demo.SECRETARIES.values() for s in specs}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["tochuc", "coquan", "thuky", *secretaries])
+    }
     actor = users["tochuc"]
     fields = {f.code: f for f in Field.objects.all()}
     for session_key, specs in PETITIONS.items():
@@ -121,3 +163,4 @@ def load() -> None:
             petition = _load_petition(spec, session, actor=actor, fields=fields, labelled=labelled)
             for preparation in spec.preparations:
                 _load_preparation(preparation, petition, actor=actor, users=users)
+    _load_raised_and_finalise(units, users, fields)

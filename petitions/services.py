@@ -286,7 +286,8 @@ def petition_capture(
         session=session,
         unit_id=session.unit_id,
         source=Petition.Source.AT_SESSION,
-        received_on=timezone.localdate(),
+        # Raised at the session: received on its day, also when typed in after it (held).
+        received_on=timezone.localdate(session.started_at or session.starts_at),
         petitioner_name=petitioner_name.strip() or (speaker.full_name if speaker else ""),
         petitioner_address=speaker.address if speaker else "",
         content=content,

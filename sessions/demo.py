@@ -1,13 +1,18 @@
-"""Demo plans, dialogue sessions and speakers drawn from the source documents (shared/seeds/).
+"""Demo plans, dialogue sessions, speakers and minutes drawn from the source documents.
 
-One issued plan per document, with the sessions it organised, plus Thanh Nưa's plan for the
-current year so the app has work in hand: a session scheduled for December 2026. Every write goes
-through sessions.services, as an organiser's would. Past sessions are walked through the workflow
-up to "held"; issuing the conclusion notice (and with it "concluded") belongs to `followups`.
+The content is data (dialogue/demo_data/, one file per document in shared/seeds/); this module
+turns it into specs and writes it through sessions.services and sessions.console, as an organiser
+and the secretaries would. One issued plan per document, with the sessions it organised, plus
+Thanh Nưa's plan for the current year so the app has work in hand. Past sessions are walked
+through the workflow up to "held" by their own unit's secretaries, who then record the minutes as
+kept on the day (opening, delegates, report, each speech and the answer given and by whom, the
+chair's conclusion). petitions/demo.py then captures the petitions raised and answered at the
+session and finalises the minutes; issuing the conclusion notice belongs to `followups`.
 
-Idempotent: plans are found by (unit, number), sessions by (plan, title), speakers by
-(session, full name, address, channel), milestones by (session, milestone); nothing that exists
-is written again, so a second run records no change. All dates are fixed, never "today".
+Idempotent: secretaries are found by username, plans by (unit, number), sessions by (plan,
+title), speakers by (session, full name, address, channel), milestones by (session, milestone),
+minutes entries by their UUID; a session already past "held" (concluded) or with finalised minutes
+takes no more entries, so a second run records no change. All dates are fixed, never "today".
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from django.db import transaction
 
 from dialogue import demo as dialogue_demo
 from dialogue import demo_data
-from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, User
+from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Membership, Role, User
 from sessions import console, services
-from sessions.models import DialogueSession, Plan, Speaker
+from sessions.models import DialogueSession, Minutes, Plan, Speaker
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ORGANISER = "tochuc"
@@ -36,6 +41,7 @@ WORKFLOW = ("draft", "scheduled", "in_progress", "held")
 LIVE_SESSION = "thanh-nua-2026-live"
 #: Demo entries get stable UUIDs, so loading twice stores each once (as the console does).
 LIVE_NAMESPACE = uuid.UUID("6f1c1d2e-6b8e-4a53-9a43-0d5b0f3c2a11")
+MINUTES_NAMESPACE = uuid.UUID("0c6b4f6e-3d1a-4f59-8a0e-5f3e2b7d9c41")
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,41 @@ class DemoSession:
 
 
 @dataclass(frozen=True)
+class DemoSecretary:
+    """A secretary of one unit (thư ký hội nghị): records minutes, has no demo login."""
+
+    username: str
+    full_name: str
+    position: str
+
+
+@dataclass(frozen=True)
+class DemoRaised:
+    """A petition raised during a speech and answered on the spot (captured by petitions)."""
+
+    content: str
+    field: str  # Field code
+    answered_by: str
+    answer: str
+    competence: str = "commune"
+
+
+@dataclass(frozen=True)
+class DemoEntry:
+    at: str  # "HH:MM" on the session's day
+    kind: str  # MinutesEntry.Kind
+    text: str
+    speaker: str = ""  # the registered speaker's full name
+    raised: DemoRaised | None = None
+
+
+@dataclass(frozen=True)
+class DemoMinutes:
+    signing_chair: str
+    entries: tuple[DemoEntry, ...]
+
+
+@dataclass(frozen=True)
 class DemoPlan:
     unit: str  # unit key of dialogue/demo.py
     profile: str  # DeadlineProfile code
@@ -150,6 +191,13 @@ class DemoPlan:
 PLANS = [demo_data.build(DemoPlan, item) for item in demo_data.section("plans")]
 #: The live session's minutes so far: (kind, speaker's name or "", text).
 LIVE_ENTRIES = tuple(tuple(entry) for entry in demo_data.section("live_entries"))
+#: The minutes of the sessions held, by session key.
+MINUTES = {key: demo_data.build(DemoMinutes, item) for key, item in demo_data.section("minutes")}
+#: Each unit's own secretaries, by unit key.
+SECRETARIES = {
+    unit: [demo_data.build(DemoSecretary, item) for item in items]
+    for unit, items in demo_data.section("secretaries")
+}
 
 
 # --- lookups shared with petitions/demo.py -----------------------------------------------------
@@ -185,6 +233,16 @@ def find_plan_and_session(key: str) -> tuple[DemoPlan, DemoSession]:
             if session.key == key:
                 return plan, session
     raise KeyError(key)
+
+
+def entry_uuid(key: str, index: int) -> uuid.UUID:
+    """The stable UUID of entry `index` of the minutes of session `key`."""
+    return uuid.uuid5(MINUTES_NAMESPACE, f"{key}-{index}")
+
+
+def entry_time(spec: DemoSession, at: str) -> datetime:
+    hour, minute = (int(part) for part in at.split(":"))
+    return datetime(spec.day.year, spec.day.month, spec.day.day, hour, minute, tzinfo=TZ)
 
 
 def find_session(key: str, units: dict[str, AdministrativeUnit] | None = None) -> DialogueSession:
@@ -348,10 +406,61 @@ def _load_live_entries(units: dict[str, AdministrativeUnit], users: dict[str, Us
         )
 
 
+def _load_secretaries(units: dict[str, AdministrativeUnit]) -> None:
+    for unit_key, specs in SECRETARIES.items():
+        for spec in specs:
+            user = User.objects.filter(username=spec.username).first()
+            if user is None:
+                user = User(
+                    username=spec.username,
+                    full_name=spec.full_name,
+                    position=spec.position,
+                    email=f"{spec.username}@{dialogue_demo.DEMO_EMAIL_DOMAIN}",
+                )
+                user.set_unusable_password()  # a record keeper of the past, not a demo login
+                user.save()
+            Membership.objects.get_or_create(
+                user=user, unit=units[unit_key], role=Role.SECRETARY, agency=None
+            )
+
+
+def is_recording(session: DialogueSession) -> bool:
+    """Held and its minutes not yet finalised: the minutes may still be written."""
+    if session.status != Status.HELD:
+        return False
+    return not Minutes.objects.filter(session=session, finalised_at__isnull=False).exists()
+
+
+def _load_minutes(units: dict[str, AdministrativeUnit], users: dict[str, User]) -> None:
+    for key, minutes in MINUTES.items():
+        _plan, spec = find_plan_and_session(key)
+        session = find_session(key, units)
+        if not is_recording(session):
+            continue
+        secretary = users[spec.secretaries[0]]
+        speakers = {s.full_name: s for s in session.speakers.all()}
+        for index, entry in enumerate(minutes.entries):
+            console.entry_save(
+                actor=secretary,
+                session=session,
+                uuid=entry_uuid(key, index),
+                kind=entry.kind,
+                text=entry.text,
+                speaker=speakers[entry.speaker] if entry.speaker else None,
+                typed_at=entry_time(spec, entry.at),
+            )
+
+
 @transaction.atomic
 def load() -> None:
     units = demo_units()
-    users = {u.username: u for u in User.objects.filter(username__in=["tochuc", "thuky", "thuky2"])}
+    _load_secretaries(units)
+    secretaries = {s.username for specs in SECRETARIES.values() for s in specs}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["tochuc", "thuky", "thuky2", *secretaries])
+    }
     for spec in PLANS:
         _load_plan(spec, units[spec.unit], users)
+    _load_minutes(units, users)
     _load_live_entries(units, users)
