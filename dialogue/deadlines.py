@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from dialogue.workdays import Deadline, WorkCalendar
@@ -27,18 +27,40 @@ class RuleLike(Protocol):
     fixed_day: int | None
 
 
+def is_fixed_date(rule: RuleLike) -> bool:
+    """A rule on a fixed date of the year ("trước ngày 15/2"): the reporting unit's duty (the
+    district, since 2025 the province), not a milestone of one commune's session."""
+    return rule.unit == FIXED_DATE_NEXT_YEAR
+
+
+def before_fixed_date(fixed: date, calendar: WorkCalendar) -> Deadline:
+    """ "Before date D" is met by the last working day before D; it never moves after D.
+
+    A weekend or a holiday just before D (Tết often falls there) moves the date earlier.
+    """
+    due = calendar.add_working_days(fixed, -1)
+    text = f"Trước ngày {fixed:%d/%m/%Y}: ngày làm việc cuối cùng trước đó là {due:%d/%m/%Y}"
+    skipped = calendar.days_off_between(due + timedelta(days=1), fixed - timedelta(days=1))
+    names = list(dict.fromkeys(_holiday_group(i.name) for i in skipped if i.name))
+    if names:
+        text += f" (nghỉ {', '.join(names)})"
+    return Deadline(start=fixed, amount=0, calendar_days=True, due=due, text=text)
+
+
+def _holiday_group(name: str) -> str:
+    return "Tết Nguyên Đán" if "Tết" in name and "Dương lịch" not in name else name
+
+
+def fixed_date_due(rule: RuleLike, year: int, calendar: WorkCalendar) -> Deadline:
+    """The rule's fixed date in the year after `year` (the year of the sessions reported)."""
+    fixed = date(year + 1, rule.fixed_month or 1, rule.fixed_day or 1)
+    return before_fixed_date(fixed, calendar)
+
+
 def compute(rule: RuleLike, anchor_date: date, calendar: WorkCalendar) -> Deadline:
     """The due date of `rule` for an event on `anchor_date` (Civil Code 2015, Art. 147-148)."""
-    if rule.unit == FIXED_DATE_NEXT_YEAR:
-        fixed = date(anchor_date.year + 1, rule.fixed_month or 1, rule.fixed_day or 1)
-        due = fixed if calendar.is_working_day(fixed) else calendar.add_working_days(fixed, 1)
-        text = (
-            f"Ngày {fixed:%d/%m/%Y} (ngày {rule.fixed_day}/{rule.fixed_month} của năm liền kề "
-            f"năm tổ chức hội nghị {anchor_date.year})"
-        )
-        if due != fixed:
-            text += f" → {due:%d/%m/%Y} (ngày nghỉ, chuyển sang ngày làm việc tiếp theo)"
-        return Deadline(start=anchor_date, amount=0, calendar_days=True, due=due, text=text)
+    if is_fixed_date(rule):
+        return fixed_date_due(rule, anchor_date.year, calendar)
     signed = rule.amount if rule.direction == "after" else -rule.amount
     return calendar.explain(
         anchor_date,

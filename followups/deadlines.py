@@ -1,8 +1,11 @@
-"""Due dates after the session: the conclusion notice's and the agencies' (DESIGN §4).
+"""Due dates after the session: the conclusion notice's, the agencies' (DESIGN §4), and the
+reporting unit's annual report.
 
 The agency-response rule of the session's profile decides: Hà Nam 2018 counts 10 working days
-from the notice, Điện Biên 2024 15 working days from the session. A profile without such a rule
-gets DEFAULT_RESPONSE_WORKING_DAYS after the notice, and says so in the explanation.
+from the notice, Điện Biên 2024 15 working days from the session. The shipped profiles whose
+document sets no time limit carry an explicit rule that says so (dialogue migration 0005); a
+profile an administrator wrote without such a rule gets FALLBACK_RESPONSE_WORKING_DAYS after the
+notice, and the explanation names where that figure comes from.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from datetime import date
 from django.utils import timezone
 
 from dialogue import deadlines
-from dialogue.models import DeadlineRule, Milestone
-from dialogue.workdays import WorkCalendar
+from dialogue.models import AdministrativeUnit, DeadlineRule, Milestone
+from dialogue.workdays import Deadline, WorkCalendar
 from sessions.models import DialogueSession
 
-DEFAULT_RESPONSE_WORKING_DAYS = 15
-DEFAULT_NOTE = " (mặc định khi hồ sơ thời hạn không quy định)"
+FALLBACK_RESPONSE_WORKING_DAYS = 15
+FALLBACK_NOTE = (
+    " (hồ sơ thời hạn không có quy tắc về thời hạn trả lời; áp dụng 15 ngày làm việc như "
+    "Hướng dẫn của Sở Nội vụ tỉnh Điện Biên năm 2024)"
+)
 
 
 @dataclass(frozen=True)
@@ -44,14 +50,14 @@ def response_anchor(rule: DeadlineRule | None, *, session_end: date, notice_on: 
 
 
 def due_from(rule: DeadlineRule | None, anchor_on: date, calendar: WorkCalendar):
-    """(due date, explanation) of `rule` counted from `anchor_on`; the default without a rule."""
+    """(due date, explanation) of `rule` counted from `anchor_on`; the fallback without a rule."""
     if rule is None:
         d = calendar.explain(
             anchor_on,
-            DEFAULT_RESPONSE_WORKING_DAYS,
+            FALLBACK_RESPONSE_WORKING_DAYS,
             event=deadlines.ANCHOR_EVENTS["notice_issued"],
         )
-        return d.due, d.text + DEFAULT_NOTE
+        return d.due, d.text + FALLBACK_NOTE
     d = deadlines.compute(rule, anchor_on, calendar)
     return d.due, d.text
 
@@ -70,3 +76,33 @@ def working_days_overdue(due_on: date, today: date, calendar: WorkCalendar) -> i
     if today <= due_on:
         return 0
     return calendar.working_days_between(due_on, today)
+
+
+def annual_report_rule(unit: AdministrativeUnit, year: int) -> DeadlineRule | None:
+    """The annual-report rule that applies to `unit` for `year`: the rule of a profile whose
+    plans had sessions that year within the unit's subtree (the Điện Biên guidance).
+
+    The report is the reporting unit's duty (the district, since 2025 the province), so it is
+    asked of that unit, never of one commune's session timeline."""
+    units = AdministrativeUnit.objects.subtree(unit)
+    return (
+        DeadlineRule.objects.filter(
+            milestone=Milestone.ANNUAL_REPORT,
+            profile__plans__sessions__unit__in=units,
+            profile__plans__sessions__starts_at__year=year,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def annual_report_due(
+    year: int, unit: AdministrativeUnit, calendar: WorkCalendar
+) -> Deadline | None:
+    """When `unit` must send its report on the dialogues of `year`; None when no profile used
+    in its subtree that year asks for one. "Before 15/02" is met by the last working day
+    before 15/02 of the next year (dialogue.deadlines.before_fixed_date)."""
+    rule = annual_report_rule(unit, year)
+    if rule is None:
+        return None
+    return deadlines.fixed_date_due(rule, year, calendar)

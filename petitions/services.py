@@ -168,7 +168,7 @@ def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petiti
 def preparation_deadline(session: DialogueSession) -> Deadline:
     """The profile's "prepared answers" date; without such a rule, the working day before."""
     calendar = get_calendar()
-    starts_on = timezone.localdate(session.starts_at)
+    starts_on = timezone.localdate(session.started_at or session.starts_at)
     rule = session.plan.profile.rules.filter(milestone=Milestone.PREPARED_ANSWERS).first()
     if rule is None:
         return calendar.explain(starts_on, -1, event=deadlines.ANCHOR_EVENTS["session_start"])
@@ -286,7 +286,8 @@ def petition_capture(
         session=session,
         unit_id=session.unit_id,
         source=Petition.Source.AT_SESSION,
-        received_on=timezone.localdate(),
+        # Raised at the session: received on its day, also when typed in after it (held).
+        received_on=timezone.localdate(session.started_at or session.starts_at),
         petitioner_name=petitioner_name.strip() or (speaker.full_name if speaker else ""),
         petitioner_address=speaker.address if speaker else "",
         content=content,

@@ -176,8 +176,12 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(required=False, max_length=1000)
 
 
+# The annual report is the reporting unit's (district, province), not a session's milestone.
+SESSION_MILESTONES = [(v, label) for v, label in Milestone.choices if v != Milestone.ANNUAL_REPORT]
+
+
 class MilestoneForm(StyledForm, forms.Form):
-    milestone = forms.ChoiceField(label=_("Milestone"), choices=Milestone.choices)
+    milestone = forms.ChoiceField(label=_("Milestone"), choices=SESSION_MILESTONES)
     done_on = forms.DateField(label=_("Done on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 

@@ -319,9 +319,10 @@ def session_update(
 
 
 def session_timeline(session: DialogueSession, *, today: date | None = None):
-    """The session's milestones with their dates and states (see sessions.timeline)."""
-    starts_on = timezone.localdate(session.starts_at)
-    ends_on = timezone.localdate(session.ends_at)
+    """The session's milestones with their dates and states (see sessions.timeline), counted
+    from the actual start and end once they have happened, like the assignments."""
+    starts_on = timezone.localdate(session.started_at or session.starts_at)
+    ends_on = timezone.localdate(session.ended_at or session.ends_at)
     done = dict(session.milestones_done.values_list("milestone", "done_on"))
     return timeline.build(
         rules=session.plan.profile.rules.all(),

@@ -1,7 +1,11 @@
 """A session's timeline: every milestone of its deadline profile with its date and state.
 
 Pure apart from what the caller hands in (rules, anchor dates, milestones done, today), so the
-dates are tested against the profiles without a request.
+dates are tested against the profiles without a request. Once an anchor event has happened the
+caller hands in its actual date (the session's actual start and end, the notice's issue date),
+so the timeline shows the date the assignments carry: one date per rule. Rules on a fixed date of
+the year (the annual report, "trước ngày 15/2") belong to the reporting unit, not to a session,
+and are left out.
 """
 
 from __future__ import annotations
@@ -35,17 +39,15 @@ class TimelineItem:
 
     @property
     def is_before_session(self) -> bool:
-        # The annual report is "before 15/02 of the next year": not something to prepare.
         return self.direction == "before" and self.anchor == "session_start"
 
 
 def anchor_dates(*, starts_on: date, ends_on: date, notice_issued_on: date | None) -> dict:
+    """The anchor events' dates: pass the actual dates of the events that have happened."""
     return {
         "session_start": starts_on,
         "session_end": ends_on,
         "notice_issued": notice_issued_on,
-        # The fixed date of the next year is counted from the session's year.
-        "session_year": starts_on,
     }
 
 
@@ -60,6 +62,8 @@ def build(
     """One item per rule, in date order (items without a date yet last)."""
     items = []
     for rule in rules:
+        if deadlines.is_fixed_date(rule):
+            continue
         anchor = anchors.get(rule.anchor)
         done_on = done.get(rule.milestone)
         if anchor is None:

@@ -82,8 +82,9 @@ CASES = [
         "dien-bien-2024",
         "annual_report",
         date(2024, 12, 27),
-        date(2025, 2, 17),
-        # "gửi Sở Nội vụ trước ngày 15/2 của năm liền kề": 15/02/2025 is a Saturday -> Monday.
+        date(2025, 2, 14),
+        # "gửi Sở Nội vụ trước ngày 15/2 của năm liền kề": met by the last working day before
+        # 15/02/2025 (a Saturday), Friday 14/02, never moved after it.
         "15/2",
     ),
     (
@@ -111,6 +112,22 @@ CASES = [
         # "chậm nhất 10 ngày làm việc": 27–31/03 (1–5), 03/04–05/04 (6–8), 06/04 Hùng Kings,
         # 07/04 (9), 10/04 (10).
         "10 ngày làm việc",
+    ),
+    (
+        "gia-nghia-2022",
+        "public_notice",
+        date(2022, 10, 26),
+        date(2022, 10, 19),
+        # The plan sets none; the Law on Local Government 2025: 7 days before Wed 26/10.
+        "Kế hoạch không quy định thời hạn này; áp dụng Luật Tổ chức chính quyền địa phương 2025",
+    ),
+    (
+        "hoa-son-2024",
+        "agency_response",
+        date(2024, 3, 20),
+        date(2024, 4, 10),
+        # The plan sets none: 15 working days after the notice, 21/03 (1) … 10/04 (15).
+        "không quy định thời hạn trả lời",
     ),
     (
         "luat-cqdp-2025",
@@ -148,6 +165,7 @@ def test_every_source_document_has_a_profile_and_every_rule_quotes_its_source():
         "dien-bien-2024",
         "hoa-son-2024",
         "dang-uy-2017",
+        "gia-nghia-2022",
         "luat-cqdp-2025",
     } <= codes
     for rule in DeadlineRule.objects.all():
@@ -160,4 +178,41 @@ def test_explanation_names_the_event_and_the_days_not_counted():
     assert text == (
         "10 ngày làm việc sau ngày ban hành thông báo kết luận 12/02/2026 → 05/03/2026; "
         "không tính: Tết Nguyên Đán 14/02–22/02/2026"
+    )
+
+
+def test_no_profile_or_rule_says_default():
+    for profile in DeadlineProfile.objects.all():
+        assert "mặc định" not in f"{profile.name} {profile.source} {profile.description}"
+    for rule in DeadlineRule.objects.all():
+        assert "mặc định" not in rule.source_quote
+
+
+# --- "before a fixed date D": the last working day before D, never after D ---------------------
+
+FIXED = [
+    # D, expected, why
+    (date(2025, 2, 15), date(2025, 2, 14), "Saturday: Friday before"),
+    (date(2026, 2, 15), date(2026, 2, 13), "Sunday, on the eve of Tết 2026 (14–22/02): Friday 13"),
+    (date(2027, 2, 15), date(2027, 2, 12), "Monday, a working day: the Friday before it"),
+    (date(2029, 2, 15), date(2029, 2, 9), "Thursday inside Tết 2029 (12–16/02): Friday 09"),
+    (date(2032, 2, 15), date(2032, 2, 6), "Sunday at the end of Tết 2032 (09–14/02): Friday 06"),
+]
+
+
+@pytest.mark.parametrize(("fixed", "expected", "why"), FIXED)
+def test_before_a_fixed_date_is_met_by_the_last_working_day_before_it(fixed, expected, why):
+    deadline = deadlines.before_fixed_date(fixed, get_calendar())
+    assert deadline.due == expected, why
+    assert deadline.due < fixed
+    assert get_calendar().is_working_day(deadline.due)
+    assert f"{expected:%d/%m/%Y}" in deadline.text
+    assert "→" not in deadline.text
+
+
+def test_before_a_fixed_date_during_tet_names_the_holiday():
+    text = deadlines.before_fixed_date(date(2029, 2, 15), get_calendar()).text
+    assert text == (
+        "Trước ngày 15/02/2029: ngày làm việc cuối cùng trước đó là 09/02/2029 "
+        "(nghỉ Tết Nguyên Đán)"
     )

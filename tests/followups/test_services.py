@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dialogue import audit, storage
-from dialogue.models import CalendarException, Role
+from dialogue.models import CalendarException, DeadlineProfile, Role
 from dialogue.services import calendar_exception_save
 from followups import services
 from followups.models import Assignment, ConclusionNotice, Extension, Response
@@ -170,12 +170,23 @@ def test_dien_bien_counts_fifteen_working_days_from_the_session_not_the_notice(w
     assert petition.status == Petition.Status.ANSWERED
 
 
-def test_a_profile_without_a_response_rule_uses_the_default_and_says_so(world):
+def test_a_document_without_a_response_limit_says_so_in_its_profile(world):
+    # Hòa Sơn 2024 sets no limit for the answers: its profile says so and names what applies.
     _, _, (petition,) = _held_and_issued(world, profile="hoa-son-2024")
+    assignment = Assignment.objects.get(petition=petition)
+    assert "không quy định thời hạn trả lời" in assignment.rule.source_quote
+    assert assignment.due_explanation.startswith("15 ngày làm việc sau ngày ban hành")
+    assert "mặc định" not in assignment.due_explanation
+
+
+def test_a_profile_without_a_response_rule_names_the_limit_it_applies(world):
+    DeadlineProfile.objects.create(code="rieng", name="Quy chế riêng", source="Quy chế của xã")
+    _, _, (petition,) = _held_and_issued(world, profile="rieng")
     assignment = Assignment.objects.get(petition=petition)
     assert assignment.rule is None
     assert assignment.due_explanation.startswith("15 ngày làm việc sau ngày ban hành")
-    assert "mặc định" in assignment.due_explanation
+    assert "Điện Biên năm 2024" in assignment.due_explanation
+    assert "mặc định" not in assignment.due_explanation
 
 
 # --- issuing the notice ----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """`manage.py load_demo` reproduces the five source documents (shared/seeds/) as plans, sessions,
-speakers, petitions and prepared answers, and a second run changes nothing.
+speakers, petitions, prepared answers and finalised minutes, and a second run changes nothing.
 
 sessions/demo.py walks past sessions up to "held"; followups/demo.py then issues their conclusion
 notices, which concludes them (tests/followups/test_demo.py covers the notices themselves).
@@ -25,7 +25,15 @@ from dialogue.audit import history
 from dialogue.models import AdministrativeUnit, ChangeRecord, Membership, StoredDocument, User
 from petitions.models import Petition, Preparation
 from sessions import demo, services, timeline
-from sessions.models import DialogueSession, Plan, PlanTask, SessionMilestone, Speaker
+from sessions.models import (
+    DialogueSession,
+    Minutes,
+    MinutesEntry,
+    Plan,
+    PlanTask,
+    SessionMilestone,
+    Speaker,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +53,8 @@ COUNTED = [
     ChangeRecord,
     StoredDocument,
     Membership,
+    MinutesEntry,
+    Minutes,
 ]
 
 
@@ -70,7 +80,7 @@ def pre_session_states(session: DialogueSession) -> dict[str, str]:
     return {
         item.milestone: item.state
         for item in services.session_timeline(session)
-        if item.is_before_session and item.milestone != "annual_report"
+        if item.is_before_session
     }
 
 
@@ -131,7 +141,9 @@ def test_ha_nam_2018_provincial_plan_and_its_held_dialogue(units):
 
 def test_gia_nghia_2022_routes_complaints_and_denunciations_out_with_the_plans_reason(units):
     plan = plan_of(units, "gia-nghia", 2022)
-    assert plan.profile.code == "ha-nam-2018"
+    # Its own profile: the plan sets no limit, so the Law on Local Government 2025 applies.
+    assert plan.profile.code == "gia-nghia-2022"
+    assert "không quy định thời hạn" in plan.profile.description
     assert plan.signer_name == "Đỗ Tấn Sương"
     [session] = plan.sessions.all()
     assert local(session.starts_at).date().replace(day=1) == date(2022, 10, 1)
@@ -259,7 +271,11 @@ def test_every_speaker_is_18_or_over_in_the_year_of_the_session(units):
 def test_petitions_are_received_before_their_session_and_answers_prepared_in_time(units):
     petitions = Petition.objects.select_related("session")
     for petition in petitions:
-        assert petition.received_on < local(petition.session.starts_at).date(), petition
+        held_on = local(petition.session.starts_at).date()
+        if petition.source == Petition.Source.AT_SESSION:
+            assert petition.received_on == held_on, petition  # raised there, on its day
+        else:
+            assert petition.received_on < held_on, petition
     assert petitions.filter(times_raised__gt=1).count() >= 5
     assert {"dat-dai-gpmb", "moi-truong", "ha-tang-giao-thong", "chinh-sach-xa-hoi"} <= set(
         petitions.values_list("field__code", flat=True)
@@ -284,8 +300,81 @@ def test_past_sessions_keep_the_day_they_were_held(units):
 def test_loading_the_demo_again_changes_nothing(units):
     before = counts()
     assert before["Plan"] == 6
-    # Six issued plans and the seven conclusion notices of the past sessions, each stored once.
+    # Six issued plans, the seven finalised minutes and the seven conclusion notices of the past
+    # sessions, each stored once.
     kinds = sorted(StoredDocument.objects.values_list("kind", flat=True))
-    assert kinds == ["notice"] * 7 + ["plan"] * 6
+    assert kinds == ["minutes"] * 7 + ["notice"] * 7 + ["plan"] * 6
     load_demo("2026-11-23 10:00 +07:00")
     assert counts() == before
+
+
+# --- the minutes of the sessions held -----------------------------------------------------------
+
+
+def test_every_concluded_session_has_finalised_minutes_that_state_what_happened(units):
+    from sessions.minutes import stored_pdf
+
+    concluded = DialogueSession.objects.filter(status=DialogueSession.Status.CONCLUDED)
+    assert concluded.count() == 7
+    for session in concluded:
+        minutes = Minutes.objects.get(session=session)
+        assert minutes.is_final, session
+        assert minutes.chair_name == session.chair_name
+        stored = stored_pdf(minutes)
+        assert stored is not None and stored.sha256 == minutes.sha256, session
+        entries = list(session.minutes_entries.order_by("seq"))
+        kinds = [e.kind for e in entries]
+        assert kinds[:3] == ["opening", "delegates", "report"], session
+        assert kinds[-1] == "conclusion", session
+        assert kinds.count("conclusion") == 1
+        # One delegates entry, not a second "Giới thiệu đại biểu" inside its text.
+        assert kinds.count("delegates") == 1
+        assert not any(e.text.startswith("Giới thiệu đại biểu") for e in entries)
+        for entry in entries:
+            assert "……" not in entry.text and "..." not in entry.text, entry
+            assert len(entry.text) > 40, entry
+            assert entry.typed_at is not None
+            assert session.starts_at <= entry.typed_at <= session.ends_at, entry
+        # Everyone who spoke has their speech on record, under their name.
+        spoke = set(session.speakers.filter(status=Speaker.Status.SPOKE))
+        assert spoke and spoke == {e.speaker for e in entries if e.kind == "speech"}, session
+        # Each answer says who gave it, and is never filed under the citizen who asked.
+        for answer in (e for e in entries if e.kind == "answer"):
+            assert answer.speaker is None
+            who, _, said = answer.text.partition(": ")
+            assert who.startswith(("Đồng chí", "Công chức", "Đại diện")) and said, answer
+        conclusion = entries[-1].text
+        assert conclusion.startswith(f"Đồng chí {session.chair_name}"), conclusion
+        assert "kết luận" in conclusion
+
+
+def test_petitions_answered_at_the_session_say_who_answered(units):
+    answered = Petition.objects.filter(status=Petition.Status.ANSWERED_AT_SESSION)
+    assert answered.values("session").distinct().count() == 7
+    for petition in answered:
+        assert petition.source == Petition.Source.AT_SESSION
+        assert petition.answer_at_session and petition.answered_by, petition
+        entry = petition.minutes_entry
+        assert entry.kind == "speech" and entry.session == petition.session
+        assert entry.speaker.full_name == petition.petitioner_name
+        # The answer given follows in the minutes, attributed to whoever gave it.
+        after = petition.session.minutes_entries.filter(seq=entry.seq + 1).get()
+        assert after.kind == "answer"
+        assert after.text.startswith(f"Đồng chí {petition.answered_by}: ")
+        assert not petition.assignments.exists()
+
+
+def test_each_unit_has_its_own_secretaries(units):
+    by_unit: dict[str, set[str]] = {}
+    for session in DialogueSession.objects.select_related("plan__unit"):
+        names = {u.full_name for u in session.secretaries.all()}
+        by_unit.setdefault(session.plan.unit.name, set()).update(names)
+    assert len(by_unit) == 5
+    for unit, names in by_unit.items():
+        others = set().union(*(n for u, n in by_unit.items() if u != unit))
+        assert names and not names & others, unit
+    # The demo logins keep their sessions: "thuky" and "thuky2" are Thanh Nưa's secretaries.
+    assert by_unit[units["thanh-nua"].name] == {"Trần Văn Minh", "Lò Thị Hoa"}
+    record_keepers = User.objects.filter(username__in=["hanam.trang", "anbinh.loan"])
+    assert record_keepers.count() == 2
+    assert not any(u.has_usable_password() for u in record_keepers)

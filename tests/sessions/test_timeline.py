@@ -103,9 +103,11 @@ def test_ha_nam_agency_response_counts_from_the_notice(world):
     assert "ban hành thông báo kết luận 22/12/2026" in response.explanation
 
 
-def test_dien_bien_calendar_days_and_the_yearly_report(world):
+def test_dien_bien_calendar_days_and_no_yearly_report_on_a_session(world):
     session = session_on(world, "dien-bien-2024", date(2026, 12, 15))
     items = services.session_timeline(session, today=date(2026, 11, 22))
+    # The report "trước ngày 15/2" is the district's (since 2025 the province's) duty: it is not
+    # a milestone of each commune's session (see test_annual_report_belongs_to_the_reporting_unit).
     assert dues(items) == {
         # 7 days before Tue 15/12: Tue 08/12, a working day.
         "invitations": date(2026, 12, 8),
@@ -114,19 +116,55 @@ def test_dien_bien_calendar_days_and_the_yearly_report(world):
         # 15 working days after 15/12: 16, 17, 18, 21, 22, 23, 24, 25, 28, 29, 30, 31, (01/01
         # off) 04, 05, 06/01.
         "agency_response": date(2027, 1, 6),
-        # 15/02 of the next year, a Monday.
-        "annual_report": date(2027, 2, 15),
     }
     assert (
         "chuyển sang ngày làm việc tiếp theo"
         in by_milestone(items, "conclusion_notice").explanation
     )
-    assert [i.milestone for i in items] == [
-        "invitations",
-        "conclusion_notice",
-        "agency_response",
-        "annual_report",
-    ]
+    assert [i.milestone for i in items] == ["invitations", "conclusion_notice", "agency_response"]
+
+
+def test_annual_report_belongs_to_the_reporting_unit(world):
+    from followups.deadlines import annual_report_due
+
+    session_on(world, "dien-bien-2024", date(2025, 12, 15))
+    # Sessions of 2025: "trước ngày 15/2" of 2026, a Sunday on the eve of Tết (14–22/02/2026),
+    # is met by Friday 13/02/2026, never moved after the 15th.
+    due = annual_report_due(2025, world.province, get_calendar())
+    assert due.due == date(2026, 2, 13)
+    assert "15/02/2026" in due.text
+    # The commune's own subtree has the plan too; a unit without such plans has no report due.
+    assert annual_report_due(2025, world.commune_a, get_calendar()).due == date(2026, 2, 13)
+    assert annual_report_due(2025, world.commune_b, get_calendar()) is None
+    assert annual_report_due(2024, world.province, get_calendar()) is None
+
+
+def test_after_the_session_the_timeline_counts_from_its_actual_end_like_the_assignments(world):
+    from followups.models import Assignment
+    from tests.factories import hold_session, issue_notice, make_petition
+
+    # Planned for Tue 15/12/2026; it ran late into Fri 18/12 (Điện Biên: answers 15 working
+    # days after the session).
+    session = session_on(world, "dien-bien-2024", date(2026, 12, 15))
+    make_petition(session, content="Đề nghị sửa đường liên thôn.")
+    ended = datetime(2026, 12, 18, 17, 0, tzinfo=HANOI)
+    hold_session(session, ended_at=ended)
+    with time_machine.travel("2026-12-21 09:00 +07:00", tick=False):
+        issue_notice(
+            session,
+            actor=world.organiser_a,
+            agencies=[world.agency_a1],
+            issued_on=date(2026, 12, 21),
+        )
+        items = services.session_timeline(session)
+    [assignment] = Assignment.objects.filter(petition__session=session)
+    response = by_milestone(items, "agency_response")
+    # 15 working days after Fri 18/12: 21 … 25/12 (5), 28 … 31/12 (9), (01/01 off) 04 … 08/01
+    # (14), Mon 11/01 (15). Counted from the planned 15/12 it would have been 06/01.
+    assert response.due == assignment.due_on == date(2027, 1, 11)
+    assert "kết thúc hội nghị 18/12/2026" in response.explanation
+    # The conclusion notice too counts from the actual end: 5 days after 18/12 is Wed 23/12.
+    assert by_milestone(items, "conclusion_notice").due == date(2026, 12, 23)
 
 
 def test_dien_bien_counts_from_the_last_day_of_a_two_day_session(world):
@@ -148,6 +186,9 @@ def test_dang_uy_session_right_after_tet(world):
         "invitations": date(2027, 2, 1),
         # 10 working days after: 12, 15, 16, 17, 18, 19, 22, 23, 24, 25/02.
         "conclusion_notice": date(2027, 2, 25),
+        # The plan sets no limit for the answers (its profile says so); counted from the
+        # notice, not issued yet.
+        "agency_response": None,
     }
     assert "Tết Nguyên Đán" in by_milestone(items, "invitations").explanation
 
@@ -157,7 +198,7 @@ def test_hoa_son_calendar_days_before_move_back_to_a_working_day(world):
     # Fri 28/08 (not forward into the Quốc khánh holiday).
     session = session_on(world, "hoa-son-2024", date(2026, 9, 3))
     items = services.session_timeline(session, today=date(2026, 8, 1))
-    assert dues(items) == {"prepared_answers": date(2026, 8, 28)}
+    assert dues(items) == {"prepared_answers": date(2026, 8, 28), "agency_response": None}
 
 
 def test_build_is_pure_and_follows_the_rules_it_is_given(world):
@@ -284,6 +325,9 @@ def test_milestone_marked_done_on_the_session_page(world, ha_nam, login):
     assert "timeline-done" in after
     assert "timeline-late" not in after
     assert "07/12/2026" in after
+    # The rule's legal basis is not labelled as a petition's intake channel.
+    assert "<summary>Căn cứ</summary>" in after
+    assert "Nguồn tiếp nhận" not in after
 
 
 @time_machine.travel("2026-12-10 09:00 +07:00", tick=False)
