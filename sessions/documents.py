@@ -211,7 +211,9 @@ def invitation_context(session: DialogueSession) -> dict:
     header = DocumentHeader(
         parent_body=plan.parent_body,
         issuing_body=plan.issuing_body,
-        number=session.invitation_number,
+        # Not numbered yet (a draft): the symbol with the number left blank, as for the minutes.
+        number=session.invitation_number
+        or document_systems.document_number(plan.number, "GM", plan.system, serial=_NUMBER_BLANK),
         place=plan.place,
         date=session.invitation_date or _today(),
         title="GIẤY MỜI",
