@@ -214,3 +214,24 @@ def test_import_after_the_demo_matches_its_units_by_code():
     keys["bac-giang"].refresh_from_db()
     assert keys["bac-giang"].name == "Tỉnh Bắc Giang"
     assert units_register.import_register().is_empty
+
+
+def test_the_admin_records_a_merger_through_the_service(login):
+    admin_user = UserFactory(username="quantri_test", is_staff=True, is_superuser=True)
+    old = UnitFactory(name="Tỉnh Đắk Nông", kind="tỉnh", code="67")
+    new = UnitFactory(name="Tỉnh Lâm Đồng", kind="tỉnh", code="68")
+    client = login(admin_user)
+    response = client.post(
+        reverse("admin:dialogue_unitsuccession_add"),
+        {"predecessor": old.pk, "successor": new.pk, "on": "2025-07-01", "source": "NQ 202"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    old.refresh_from_db()
+    assert old.valid_to == date(2025, 6, 30)
+    assert audit.history(old).first().actor == admin_user
+    refused = client.post(
+        reverse("admin:dialogue_unitsuccession_add"),
+        {"predecessor": new.pk, "successor": new.pk, "on": "2025-07-01"},
+    )
+    assert refused.status_code == 200
+    assert UnitSuccession.objects.count() == 1
