@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.forms import DateInput, StyledForm
+from dialogue.forms import DateInput, StyledForm, UnitPicker
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
 from sessions import extra_conferences, services
 from sessions.models import DialogueSession, ExtraConferenceRequest, Plan, Speaker
@@ -30,6 +30,7 @@ class PlanForm(StyledForm, forms.ModelForm):
         model = Plan
         fields = ["unit", *services.PLAN_FIELDS]
         widgets = {
+            "unit": UnitPicker(role="organiser"),
             "issued_on": DateInput(),
             **{
                 name: _textarea()
@@ -192,7 +193,10 @@ class ListFilterForm(StyledForm, forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     unit = forms.ModelChoiceField(
-        label=_("Administrative unit"), queryset=AdministrativeUnit.objects.none(), required=False
+        label=_("Administrative unit"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        widget=UnitPicker(),
     )
 
     def __init__(self, *args, units=None, **kwargs):
@@ -233,7 +237,11 @@ class ExtraRequestForm(StyledForm, forms.ModelForm):
     class Meta:
         model = ExtraConferenceRequest
         fields = ["unit", "voters_count", "signatures_count", "received_on", "note"]
-        widgets = {"received_on": DateInput(), "note": _textarea(2)}
+        widgets = {
+            "unit": UnitPicker(role="organiser"),
+            "received_on": DateInput(),
+            "note": _textarea(2),
+        }
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
