@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.core.management.base import BaseCommand
 
 from dialogue import units_register
@@ -31,6 +33,9 @@ class Command(BaseCommand):
             f"{verb} thêm {len(plan.create)}, cập nhật {len(plan.update)}, "
             f"đánh dấu không còn tồn tại {len(plan.end)}; không đổi {plan.unchanged}."
         )
+        if plan.create:
+            kinds = Counter(row.kind for row in plan.create)
+            self.stdout.write("  " + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()))
         for row in plan.create[:EXAMPLES]:
             self.stdout.write(f"  + {row.code} {row.name} ({row.kind})")
         for unit, changes in plan.update[:EXAMPLES]:
