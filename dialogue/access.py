@@ -6,7 +6,9 @@ object outside the user's units is simply not found (404), never a 403 that leak
 - organisers and secretaries see their own unit;
 - supervisors and administrators see their unit and everything below it;
 - agency responders see only what concerns their agency;
-- superusers see everything.
+- superusers see everything;
+- whoever sees a unit also sees the units merged into it (UnitSuccession), with what was
+  recorded there before the merger: a supervisor of Ninh Bình sees the 2018 Hà Nam plan.
 """
 
 from __future__ import annotations
@@ -98,7 +100,16 @@ def scope_for(user, roles: Iterable[str] = STAFF_ROLES) -> Scope:
         return Scope()
     if user.is_superuser:
         return Scope(everything=True)
-    wanted = set(roles)
+    wanted = frozenset(roles)
+    cache = getattr(user, "_dialogue_scopes", None)
+    if cache is None:
+        cache = user._dialogue_scopes = {}
+    if wanted not in cache:
+        cache[wanted] = _scope_for(user, wanted)
+    return cache[wanted]
+
+
+def _scope_for(user, wanted: frozenset[str]) -> Scope:
     unit_ids: set[int] = set()
     paths: set[str] = set()
     agency_ids: set[int] = set()
@@ -111,9 +122,44 @@ def scope_for(user, roles: Iterable[str] = STAFF_ROLES) -> Scope:
             paths.add(m.unit.path)
         else:
             unit_ids.add(m.unit_id)
+    if unit_ids or paths:
+        _add_predecessors(unit_ids, paths)
+    return Scope(
+        unit_ids=frozenset(unit_ids),
+        subtree_paths=_outermost(paths),
+        agency_ids=frozenset(agency_ids),
+    )
+
+
+def _outermost(paths: set[str]) -> tuple[str, ...]:
     # A path already covered by a shorter one adds nothing but a longer SQL OR.
-    kept = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
-    return Scope(unit_ids=frozenset(unit_ids), subtree_paths=kept, agency_ids=frozenset(agency_ids))
+    return tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
+
+
+def _add_predecessors(unit_ids: set[int], paths: set[str]) -> None:
+    """Add the units merged into those in scope, and theirs in turn (one query per generation,
+    usually one in all): "this unit" reaches its predecessors, "and below" their subtrees."""
+    from dialogue.models import UnitSuccession  # access is imported by the models' querysets
+
+    new_ids, new_paths = set(unit_ids), set(_outermost(paths))
+    while new_ids or new_paths:
+        q = Q(successor_id__in=sorted(new_ids)) if new_ids else Q(pk__in=[])
+        for path in new_paths:
+            q |= Q(successor__path__startswith=path)
+        rows = UnitSuccession.objects.filter(q).values_list(
+            "successor_id", "successor__path", "predecessor_id", "predecessor__path"
+        )
+        found_ids, found_paths = set(), set()
+        for successor_id, successor_path, predecessor_id, predecessor_path in rows:
+            if successor_id in new_ids and predecessor_id not in unit_ids:
+                found_ids.add(predecessor_id)
+            if any(successor_path.startswith(p) for p in new_paths) and not any(
+                predecessor_path.startswith(p) for p in paths
+            ):
+                found_paths.add(predecessor_path)
+        unit_ids |= found_ids
+        paths |= found_paths
+        new_ids, new_paths = found_ids, found_paths
 
 
 def is_staff_member(user) -> bool:

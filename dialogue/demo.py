@@ -3,16 +3,24 @@
 Idempotent: every object is looked up by its natural key first, passwords are set only when a user
 is created, so a second run changes nothing. Later apps add their own `demo.py` with a `load()`
 function; `manage.py load_demo` runs them in INSTALLED_APPS order.
+
+The seeds were written in the three tiers of 2017–2024. Since 1 July 2025 (Nghị quyết
+202/2025/QH15) districts no longer exist and many provinces merged: the seeds' provinces and
+districts are kept as historic units (valid until 30/06/2025) with their successors, which are
+created with their official codes from the register (dialogue.units_register) so that a later
+`manage.py import_units` matches them instead of adding them twice. Only the few current units the
+demo needs are created; the whole country is one `import_units` away.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 
-from dialogue import services
+from dialogue import services, units_register
 from dialogue.models import AdministrativeUnit, Agency, Membership, Role, User
 
 DEMO_PASSWORD = "doithoai-demo"
@@ -29,6 +37,15 @@ class DemoUnit:
     code: str = ""
     agencies: list[tuple[str, str]] = field(default_factory=list)  # (name, mailbox)
     children: list[DemoUnit] = field(default_factory=list)
+    valid_to: date | None = None
+    successor: str = ""  # key of the unit it became part of
+
+
+#: The two-tier local government began on 1 July 2025 (Nghị quyết 202/2025/QH15).
+LAST_DAY_OF_THREE_TIERS = date(2025, 6, 30)
+FIRST_DAY_OF_TWO_TIERS = date(2025, 7, 1)
+MERGER_SOURCE = "Nghị quyết 202/2025/QH15 ngày 12/6/2025 của Quốc hội về sắp xếp ĐVHC cấp tỉnh"
+ENDED = LAST_DAY_OF_THREE_TIERS
 
 
 COMMUNE_AGENCIES = [
@@ -47,7 +64,7 @@ WARD_AGENCIES = [
 ]
 
 UNITS = [
-    # 000: Hà Nam provincial People's Committee, 2018.
+    # 000: Hà Nam provincial People's Committee, 2018. Since 1 July 2025 part of Ninh Bình.
     DemoUnit(
         "ha-nam",
         "Tỉnh Hà Nam",
@@ -71,10 +88,13 @@ UNITS = [
                 "thành phố",
                 "347",
                 [("Ủy ban nhân dân thành phố Phủ Lý", "ubnd")],
+                valid_to=ENDED,
             )
         ],
+        valid_to=ENDED,
+        successor="ninh-binh",
     ),
-    # 001: Gia Nghĩa city (Đắk Nông province), 2022.
+    # 001: Gia Nghĩa city (Đắk Nông province), 2022. Since 1 July 2025 part of Lâm Đồng.
     DemoUnit(
         "dak-nong",
         "Tỉnh Đắk Nông",
@@ -96,15 +116,31 @@ UNITS = [
                     ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "mttq"),
                 ],
                 [
-                    DemoUnit("nghia-duc", "Phường Nghĩa Đức", "phường", "", COMMUNE_AGENCIES[:4]),
                     DemoUnit(
-                        "nghia-thanh", "Phường Nghĩa Thành", "phường", "", COMMUNE_AGENCIES[:4]
+                        "nghia-duc",
+                        "Phường Nghĩa Đức",
+                        "phường",
+                        "",
+                        COMMUNE_AGENCIES[:4],
+                        valid_to=ENDED,
+                    ),
+                    DemoUnit(
+                        "nghia-thanh",
+                        "Phường Nghĩa Thành",
+                        "phường",
+                        "",
+                        COMMUNE_AGENCIES[:4],
+                        valid_to=ENDED,
                     ),
                 ],
+                valid_to=ENDED,
             )
         ],
+        valid_to=ENDED,
+        successor="lam-dong",
     ),
-    # 002: Điện Biên Department of Home Affairs guidance, 2024 (districts still existed then).
+    # 002: Điện Biên Department of Home Affairs guidance, 2024. The province stays; its districts
+    # were abolished, and Xã Thanh Nưa (code 03328 of the register) now sits under the province.
     DemoUnit(
         "dien-bien",
         "Tỉnh Điện Biên",
@@ -112,6 +148,7 @@ UNITS = [
         "11",
         [("Sở Nội vụ", "snv"), ("Thanh tra tỉnh", "thanhtra")],
         [
+            DemoUnit("thanh-nua", "Xã Thanh Nưa", "xã", "03328", COMMUNE_AGENCIES),
             DemoUnit(
                 "huyen-dien-bien",
                 "Huyện Điện Biên",
@@ -119,9 +156,16 @@ UNITS = [
                 "",
                 [("Phòng Nội vụ huyện", "pnv")],
                 [
-                    DemoUnit("thanh-nua", "Xã Thanh Nưa", "xã", "", COMMUNE_AGENCIES),
-                    DemoUnit("thanh-xuong", "Xã Thanh Xương", "xã", "", COMMUNE_AGENCIES),
+                    DemoUnit(
+                        "thanh-xuong",
+                        "Xã Thanh Xương",
+                        "xã",
+                        "",
+                        COMMUNE_AGENCIES,
+                        valid_to=ENDED,
+                    ),
                 ],
+                valid_to=ENDED,
             ),
             DemoUnit(
                 "muong-ang",
@@ -129,11 +173,13 @@ UNITS = [
                 "huyện",
                 "",
                 [("Phòng Nội vụ huyện", "pnv")],
-                [DemoUnit("ang-nua", "Xã Ẳng Nưa", "xã", "", COMMUNE_AGENCIES)],
+                [DemoUnit("ang-nua", "Xã Ẳng Nưa", "xã", "", COMMUNE_AGENCIES, valid_to=ENDED)],
+                valid_to=ENDED,
             ),
         ],
     ),
-    # 003: Hòa Sơn commune, Hiệp Hòa district (Bắc Giang province), 2024.
+    # 003: Hòa Sơn commune, Hiệp Hòa district (Bắc Giang province), 2024. Since 1 July 2025 Bắc
+    # Giang is part of Bắc Ninh, which took over its code 24 (Bắc Giang keeps it as history).
     DemoUnit(
         "bac-giang",
         "Tỉnh Bắc Giang",
@@ -147,12 +193,25 @@ UNITS = [
                 "huyện",
                 "",
                 [("Văn phòng HĐND-UBND huyện", "vanphong"), ("Phòng Nội vụ huyện", "pnv")],
-                [DemoUnit("hoa-son", "Xã Hòa Sơn", "xã", "", COMMUNE_AGENCIES)],
+                [DemoUnit("hoa-son", "Xã Hòa Sơn", "xã", "", COMMUNE_AGENCIES, valid_to=ENDED)],
+                valid_to=ENDED,
             )
         ],
+        valid_to=ENDED,
+        successor="bac-ninh",
     ),
     # 004: a commune Party Committee, 2017. The source does not name the commune.
     DemoUnit("an-binh", "Xã An Bình (tên minh họa)", "xã", "", COMMUNE_AGENCIES),
+    # The successors of today, as the register names them (tests check the names and codes).
+    DemoUnit(
+        "ninh-binh",
+        "Tỉnh Ninh Bình",
+        "tỉnh",
+        "37",
+        [("Thanh tra tỉnh", "thanhtra"), ("Văn phòng Ủy ban nhân dân tỉnh", "vpubnd")],
+    ),
+    DemoUnit("lam-dong", "Tỉnh Lâm Đồng", "tỉnh", "68", [("Thanh tra tỉnh", "thanhtra")]),
+    DemoUnit("bac-ninh", "Tỉnh Bắc Ninh", "tỉnh", "24", [("Thanh tra tỉnh", "thanhtra")]),
 ]
 
 # username, full name, position, [(unit key, role, agency name or None)]
@@ -199,14 +258,37 @@ USERS = [
         "Thanh tra viên",
         [("dien-bien", Role.SUPERVISOR, None), ("ha-nam", Role.SUPERVISOR, None)],
     ),
+    (
+        "giamsatnb",
+        "Đinh Văn Bình",
+        "Thanh tra viên tỉnh Ninh Bình",
+        [("ninh-binh", Role.SUPERVISOR, None)],
+    ),
     ("quantri", "Hoàng Văn Nam", "Quản trị hệ thống", []),
 ]
 
 
+def _find_unit(spec: DemoUnit, parent: AdministrativeUnit | None) -> AdministrativeUnit | None:
+    if spec.code and spec.valid_to is None:
+        # A unit of today: perhaps already loaded by `import_units`, matched by its code.
+        found = units_register.current_units().filter(code=spec.code).first()
+        if found is not None:
+            return found
+    return AdministrativeUnit.objects.filter(name=spec.name, parent=parent).first()
+
+
 def _load_unit(spec: DemoUnit, parent: AdministrativeUnit | None, keys: dict) -> None:
-    unit = AdministrativeUnit.objects.filter(name=spec.name, parent=parent).first()
+    unit = _find_unit(spec, parent)
     if unit is None:
-        unit = services.unit_create(name=spec.name, kind=spec.kind, parent=parent, code=spec.code)
+        unit = services.unit_create(
+            name=spec.name, kind=spec.kind, parent=parent, code=spec.code, valid_to=spec.valid_to
+        )
+    if spec.valid_to and (unit.valid_to is None or unit.is_active):
+        # Ended with the three tiers, before a unit of today takes over its code (Bắc Giang's 24).
+        unit.valid_to, unit.is_active = spec.valid_to, False
+        AdministrativeUnit.objects.filter(pk=unit.pk).update(
+            valid_to=spec.valid_to, is_active=False
+        )
     keys[spec.key] = unit
     for name, mailbox in spec.agencies:
         Agency.objects.get_or_create(
@@ -218,6 +300,12 @@ def _load_unit(spec: DemoUnit, parent: AdministrativeUnit | None, keys: dict) ->
         _load_unit(child, unit, keys)
 
 
+def _walk(specs: list[DemoUnit]):
+    for spec in specs:
+        yield spec
+        yield from _walk(spec.children)
+
+
 @transaction.atomic
 def load(*, new_password: Callable[[], str] | None = None) -> dict[str, AdministrativeUnit]:
     """Load the demo organisation. With `new_password` (a production server), every demo user
@@ -227,6 +315,15 @@ def load(*, new_password: Callable[[], str] | None = None) -> dict[str, Administ
     keys: dict[str, AdministrativeUnit] = {}
     for spec in UNITS:
         _load_unit(spec, None, keys)
+    for spec in _walk(UNITS):
+        if spec.successor:
+            services.unit_merge(
+                actor=None,
+                into=keys[spec.successor],
+                predecessors=[keys[spec.key]],
+                on=FIRST_DAY_OF_TWO_TIERS,
+                source=MERGER_SOURCE,
+            )
     for username, full_name, position, memberships in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -259,6 +356,7 @@ def logins() -> list[tuple[str, str, str]]:
         "thuky2": "thư ký thứ hai (second secretary): Thanh Nưa, Hòa Sơn",
         "coquan": "cơ quan được giao (agency responder): Sở Tài nguyên và Môi trường Hà Nam",
         "giamsat": "giám sát (supervisor): tỉnh Điện Biên và tỉnh Hà Nam, cả cấp dưới",
+        "giamsatnb": "giám sát (supervisor): tỉnh Ninh Bình, thấy cả hồ sơ của tỉnh Hà Nam cũ",
         "quantri": "quản trị (administrator, Django admin)",
     }
     return [(u, DEMO_PASSWORD, described[u]) for u, *_ in USERS]

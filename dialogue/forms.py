@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models import CalendarException
@@ -137,3 +139,51 @@ class OneTimeCodeForm(StyledForm, forms.Form):
         ),
         help_text=_("The 6 digits your authenticator app shows now, or a recovery code."),
     )
+
+
+#: Up to this many units a picker is a plain select; beyond it, a search box fills the select.
+UNIT_PICKER_LIMIT = 50
+
+
+class UnitPicker(forms.Select):
+    """The unit field of a form whose scope may hold the whole register (3,321 communes).
+
+    A small scope renders as a plain select. A large one renders a search box and a select that
+    holds only the chosen unit; typing asks `unit-search` (HTMX) for the first matches by folded
+    name, in the same scope. Validation is unchanged: the field's queryset is the whole scope.
+    """
+
+    def __init__(self, *, role: str = "", attrs=None):
+        super().__init__(attrs)
+        self.role = role
+
+    def render(self, name, value, attrs=None, renderer=None):
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None or len(queryset[: UNIT_PICKER_LIMIT + 1]) <= UNIT_PICKER_LIMIT:
+            return super().render(name, value, attrs, renderer)
+        chosen = queryset.filter(pk=value).first() if value not in (None, "") else None
+        self.choices = [("", "---------")] + (
+            [(chosen.pk, unit_label(chosen))] if chosen is not None else []
+        )
+        select = super().render(name, value, attrs, renderer)
+        select_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        url = reverse("unit-search") + (f"?role={self.role}" if self.role else "")
+        search = format_html(
+            '<input type="search" name="q" form="" class="form-control form-control-sm mb-1" '
+            'autocomplete="off" placeholder="{}" aria-label="{}" aria-controls="{}" '
+            'hx-get="{}" hx-trigger="input changed delay:300ms, search" hx-target="#{}" '
+            'hx-swap="innerHTML">',
+            _("Type part of the name, without accents if you like"),
+            _("Search a unit by name"),
+            select_id,
+            url,
+            select_id,
+        )
+        return format_html("{}{}", search, select)
+
+
+def unit_label(unit) -> str:
+    """A unit as a picker offers it: names repeat across provinces, so the parent comes too."""
+    name = unit.display_name_with_successor
+    parent = getattr(unit, "parent", None) if unit.parent_id else None
+    return f"{name} — {parent.name}" if parent is not None else name

@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -51,6 +52,21 @@ class AdministrativeUnit(models.Model):
     path = models.CharField(_("path"), max_length=255, editable=False, default="")
     depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # The dates the unit existed, both days included; empty means "not known to have started /
+    # still exists". Records made while it existed stay on it after a merger (UnitSuccession).
+    valid_from = models.DateField(_("exists from"), null=True, blank=True)
+    valid_to = models.DateField(_("exists until"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("successors"),
+        symmetrical=False,
+        through="UnitSuccession",
+        through_fields=("predecessor", "successor"),
+        related_name="predecessors",
+        blank=True,
+    )
+    # fold(name): the unit picker searches 3,321 communes by name without diacritics.
+    search = models.CharField(max_length=200, editable=False, default="")
 
     objects = AdministrativeUnitQuerySet.as_manager()
 
@@ -62,17 +78,85 @@ class AdministrativeUnit(models.Model):
             models.Index(fields=["path"], name="unit_path_idx", opclasses=["varchar_pattern_ops"])
         ]
         constraints = [
+            # An official code names one unit of today; a dissolved unit keeps its old code,
+            # which the register may have given to its successor (Bắc Giang's 24 is Bắc Ninh's).
             models.UniqueConstraint(
-                fields=["code"], condition=~models.Q(code=""), name="unit_code_unique"
+                fields=["code"],
+                condition=~models.Q(code="") & models.Q(valid_to__isnull=True),
+                name="unit_current_code_unique",
             )
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def exists_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    @property
+    def is_historic(self) -> bool:
+        return self.valid_to is not None
+
+    @property
+    def display_name_with_successor(self) -> str:
+        """ "Tỉnh Hà Nam (nay là tỉnh Ninh Bình)" for a merged unit; its name otherwise.
+
+        Queries only for units that no longer exist (prefetch `successors` in long lists)."""
+        if self.valid_to is None:
+            return self.name
+        names = [s.name for s in self.successors.all()]
+        if not names:
+            return f"{self.name} (đến ngày {self.valid_to:%d/%m/%Y})"
+        return f"{self.name} (nay là {', '.join(_lower_first(n) for n in names)})"
+
     @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+
+def _lower_first(name: str) -> str:
+    """ "Tỉnh Ninh Bình" → "tỉnh Ninh Bình", as it reads inside a sentence."""
+    return name[:1].lower() + name[1:]
+
+
+class UnitSuccession(models.Model):
+    """A merger: from `on`, `predecessor` is part of `successor` (Nghị quyết 202/2025/QH15...)."""
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("former unit"),
+        on_delete=models.PROTECT,
+        related_name="succession_records",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="predecessor_records",
+    )
+    on = models.DateField(_("from"))
+    source = models.CharField(
+        _("deciding document"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: Nghị quyết 202/2025/QH15."),
+    )
+
+    class Meta:
+        verbose_name = _("unit merger")
+        verbose_name_plural = _("unit mergers")
+        ordering = ["-on", "successor", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_once"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.on:%d/%m/%Y})"
 
 
 class Agency(models.Model):
@@ -199,6 +283,9 @@ ACTION_LABELS = {
     "two_factor_removed": _("two-step sign-in turned off"),
     "two_factor_reset": _("two-step sign-in reset"),
     "display_link_renewed": _("projector link renewed"),
+    "merged": _("merged into another unit"),
+    "received": _("received a merged unit"),
+    "ended": _("no longer in the official register"),
 }
 #: Names recorded in changes that are not fields of the model.
 CHANGE_FIELD_LABELS = {
@@ -212,6 +299,8 @@ CHANGE_FIELD_LABELS = {
     "document_number": _("document number"),
     "new_due_on": _("new due date"),
     "due_on": _("due on"),
+    "successors": _("now part of"),
+    "predecessors": _("merged unit"),
 }
 
 

@@ -4,7 +4,8 @@ calendar exceptions."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue import audit, signals
-from dialogue.models import AdministrativeUnit, CalendarException, CalendarRevision
+from dialogue.models import (
+    AdministrativeUnit,
+    CalendarException,
+    CalendarRevision,
+    UnitSuccession,
+)
+from dialogue.textfold import fold
 
 UNIT_CYCLE_ERROR = _("A unit cannot be placed under itself or one of its own sub-units.")
 
@@ -25,9 +32,23 @@ def _path_for(unit: AdministrativeUnit, parent: AdministrativeUnit | None) -> st
 
 @transaction.atomic
 def unit_create(
-    *, name: str, kind: str, parent: AdministrativeUnit | None = None, code: str = ""
+    *,
+    name: str,
+    kind: str,
+    parent: AdministrativeUnit | None = None,
+    code: str = "",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
 ) -> AdministrativeUnit:
-    unit = AdministrativeUnit.objects.create(name=name, kind=kind, parent=parent, code=code)
+    unit = AdministrativeUnit.objects.create(
+        name=name,
+        kind=kind,
+        parent=parent,
+        code=code,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        search=fold(name),
+    )
     unit.path = _path_for(unit, parent)
     unit.depth = parent.depth + 1 if parent else 0
     unit.save(update_fields=["path", "depth"])
@@ -48,7 +69,8 @@ def unit_update(
     if parent is not None and parent.path.startswith(unit.path):
         raise ValidationError({"parent": UNIT_CYCLE_ERROR})
     unit.name, unit.kind, unit.code, unit.is_active = name, kind, code, is_active
-    fields = ["name", "kind", "code", "is_active"]
+    unit.search = fold(name)
+    fields = ["name", "kind", "code", "is_active", "search"]
     if unit.parent_id != (parent.pk if parent else None):
         old_path, old_depth = unit.path, unit.depth
         unit.parent = parent
@@ -63,6 +85,79 @@ def unit_update(
         )
     unit.save(update_fields=fields)
     return unit
+
+
+# --- units that merge ----------------------------------------------------------------------
+
+UNIT_NOT_EXISTING_ON = _(
+    "%(unit)s did not exist on %(day)s: choose the unit that existed on that date."
+)
+MERGE_INTO_ITSELF = _("A unit cannot be merged into itself.")
+MERGE_SUCCESSOR_GONE = _("%(unit)s no longer exists on %(day)s: it cannot receive other units.")
+MERGE_NOTHING = _("Name at least one former unit.")
+
+
+def check_unit_exists_on(unit: AdministrativeUnit, day: date, *, field: str = "unit") -> None:
+    """New work is planned only in a unit that exists on its date (dissolved ones keep theirs)."""
+    if not unit.exists_on(day):
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    UNIT_NOT_EXISTING_ON,
+                    params={"unit": unit.display_name_with_successor, "day": f"{day:%d/%m/%Y}"},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def unit_merge(
+    *,
+    actor,
+    into: AdministrativeUnit,
+    predecessors: Sequence[AdministrativeUnit],
+    on: date,
+    source: str = "",
+) -> list[UnitSuccession]:
+    """Record that `predecessors` became part of `into` from `on`: each former unit exists
+    until the day before and names its successor. Records made in it stay where they are.
+    Safe to run twice: a merger already recorded is left as it is."""
+    if not predecessors:
+        raise ValidationError(MERGE_NOTHING)
+    if any(p.pk == into.pk for p in predecessors):
+        raise ValidationError(MERGE_INTO_ITSELF)
+    if into.valid_to is not None and into.valid_to < on:
+        raise ValidationError(
+            MERGE_SUCCESSOR_GONE, params={"unit": into.name, "day": f"{on:%d/%m/%Y}"}
+        )
+    last_day = on - timedelta(days=1)
+    made = []
+    for unit in AdministrativeUnit.objects.select_for_update().filter(
+        pk__in=[p.pk for p in predecessors]
+    ):
+        succession, created = UnitSuccession.objects.get_or_create(
+            predecessor=unit, successor=into, defaults={"on": on, "source": source}
+        )
+        made.append(succession)
+        before = {"valid_to": unit.valid_to, "is_active": unit.is_active}
+        if unit.valid_to is None or unit.valid_to > last_day:
+            unit.valid_to = last_day
+        unit.is_active = False
+        changes = audit.diff(before, {"valid_to": unit.valid_to, "is_active": unit.is_active})
+        if created:
+            changes["successors"] = [None, into.name]
+        if changes:
+            unit.save(update_fields=["valid_to", "is_active"])
+            audit.record(unit, actor=actor, action="merged", changes=changes, reason=source)
+        if created:
+            audit.record(
+                into,
+                actor=actor,
+                action="received",
+                changes={"predecessors": [None, unit.name]},
+                reason=source,
+            )
+    return made
 
 
 # --- working-day calendar -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from dialogue import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("units/search/", views.unit_search, name="unit-search"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("calendar/", views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar-year"),

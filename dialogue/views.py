@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,10 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogue import access, audit, services
-from dialogue.forms import CalendarExceptionForm, DeadlineCalculatorForm, ReasonForm
+from dialogue.forms import CalendarExceptionForm, DeadlineCalculatorForm, ReasonForm, unit_label
 from dialogue.models import AdministrativeUnit, Agency, CalendarException
+from dialogue.textfold import fold_query
 from dialogue.workcalendar import get_calendar, month_grids
 from dialogue.workdays import FIRST_YEAR, LAST_YEAR, OutOfRange
+
+UNIT_SEARCH_LIMIT = 20
 
 
 def _get_unit_for_user(user, pk: int) -> AdministrativeUnit:
@@ -43,6 +46,31 @@ def home(request):
             )
         panels.append(panel)
     return render(request, "dialogue/home.html", {"panels": panels})
+
+
+@login_required
+def unit_search(request):
+    """Options for a unit picker (dialogue.forms.UnitPicker): the first units of the user's
+    scope whose folded name holds every typed word; `role=organiser` for the units one plans in."""
+    if request.GET.get("role") == access.ORGANISER:
+        units = AdministrativeUnit.objects.where_user_is(request.user, access.ORGANISER)
+    else:
+        units = AdministrativeUnit.objects.visible_to(request.user)
+    terms = fold_query(request.GET.get("q", ""))
+    for term in terms:
+        units = units.filter(search__contains=term)
+    found = (
+        units.select_related("parent")
+        .prefetch_related("successors")
+        .order_by(F("valid_to").desc(nulls_first=True), "depth", "name")[:UNIT_SEARCH_LIMIT]
+        if terms
+        else []
+    )
+    return render(
+        request,
+        "dialogue/_unit_options.html",
+        {"options": [(unit.pk, unit_label(unit)) for unit in found], "searched": bool(terms)},
+    )
 
 
 @login_required

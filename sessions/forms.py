@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.document_systems import DocumentSystem
-from dialogue.forms import DateInput, StyledForm
+from dialogue.forms import DateInput, StyledForm, UnitPicker
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
-from sessions import services
-from sessions.models import DialogueSession, Plan, Speaker
+from sessions import extra_conferences, services
+from sessions.models import DialogueSession, ExtraConferenceRequest, Plan, Speaker
 
 TASK_NEEDS_WHO = _("Choose an agency or name who does it.")
 TASK_NEEDS_DUTY = _("Describe the duty.")
@@ -31,6 +31,7 @@ class PlanForm(StyledForm, forms.ModelForm):
         model = Plan
         fields = ["unit", *services.PLAN_FIELDS]
         widgets = {
+            "unit": UnitPicker(role="organiser"),
             "issued_on": DateInput(),
             **{
                 name: _textarea()
@@ -205,7 +206,10 @@ class ListFilterForm(StyledForm, forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     unit = forms.ModelChoiceField(
-        label=_("Administrative unit"), queryset=AdministrativeUnit.objects.none(), required=False
+        label=_("Administrative unit"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        widget=UnitPicker(),
     )
 
     def __init__(self, *args, units=None, **kwargs):
@@ -240,3 +244,42 @@ class FinalizeForm(StyledForm, forms.Form):
         max_length=150,
         help_text=_("Once finalised, the minutes are frozen as a PDF and no longer change."),
     )
+
+
+class ExtraRequestForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = ExtraConferenceRequest
+        fields = ["unit", "voters_count", "signatures_count", "received_on", "note"]
+        widgets = {
+            "unit": UnitPicker(role="organiser"),
+            "received_on": DateInput(),
+            "note": _textarea(2),
+        }
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["unit"]
+        elif units is not None:
+            self.fields["unit"].queryset = units
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in extra_conferences.REQUEST_FIELDS}
+
+
+class ExtraSessionForm(StyledForm, forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+    venue = forms.CharField(label=_("Venue"), max_length=300)
+    chair_name = forms.CharField(
+        label=_("Chair"),
+        max_length=150,
+        help_text=_("The chair of the commune People's Committee."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", services.SESSION_ENDS_BEFORE_START)
+        return data

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.document_systems import DocumentSystem
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone
-from sessions.querysets import DialogueSessionQuerySet, PlanQuerySet, SpeakerQuerySet
+from sessions.querysets import (
+    DialogueSessionQuerySet,
+    ExtraConferenceRequestQuerySet,
+    PlanQuerySet,
+    SpeakerQuerySet,
+)
 
 
 class SignerCapacity(models.TextChoices):
@@ -163,6 +168,17 @@ class DialogueSession(models.Model):
 
     class Kind(models.TextChoices):
         ANNUAL_CONFERENCE = "annual_conference", _("Annual commune dialogue conference")
+        # Luật Tổ chức chính quyền địa phương 72/2025/QH15, Điều 43: held by the commune People's
+        # Committee with the Fatherland Front, co-chaired with the People's Council's standing
+        # body; another one when at least 10% of the commune's voters ask (ExtraConferenceRequest).
+        ANNUAL_COMMUNE_2025 = (
+            "annual_commune_2025",
+            _("Annual commune dialogue conference (Law 72/2025/QH15)"),
+        )
+        EXTRA_COMMUNE_2025 = (
+            "extra_commune_2025",
+            _("Extra commune dialogue conference requested by voters (Law 72/2025/QH15)"),
+        )
         CHAIRMAN = "chairman", _("People's Committee chairman's dialogue")
         THEMATIC = "thematic", _("Thematic dialogue")
         PARTY_SECRETARY = "party_secretary", _("Party Secretary's dialogue")
@@ -471,3 +487,60 @@ class Minutes(models.Model):
     @property
     def is_final(self) -> bool:
         return self.finalised_at is not None
+
+
+class ExtraConferenceRequest(models.Model):
+    """Voters asking for another dialogue conference (Luật 72/2025/QH15, Điều 43): when the
+    signatures reach 10% of the commune's voters, the conference must be held. The request and
+    its outcome (the session planned from it) are kept."""
+
+    class Status(models.TextChoices):
+        BELOW_THRESHOLD = "below", _("Below the threshold")
+        THRESHOLD_REACHED = "reached", _("Threshold reached")
+        SESSION_PLANNED = "planned", _("Conference planned")
+
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="extra_conference_requests",
+    )
+    voters_count = models.PositiveIntegerField(_("voters of the commune"))
+    signatures_count = models.PositiveIntegerField(_("signatures received"))
+    received_on = models.DateField(_("received on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BELOW_THRESHOLD
+    )
+    session = models.OneToOneField(
+        DialogueSession,
+        verbose_name=_("conference"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="extra_request",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ExtraConferenceRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request for an extra conference")
+        verbose_name_plural = _("requests for an extra conference")
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["unit", "-received_on"], name="extra_request_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.received_on:%d/%m/%Y}"
+
+    @property
+    def share_percent(self) -> float:
+        return 100 * self.signatures_count / self.voters_count if self.voters_count else 0.0

@@ -46,3 +46,11 @@ class SpeakerQuerySet(SearchableQuerySet):
 
     def queue(self) -> SpeakerQuerySet:
         return self.order_by("position", "pk")
+
+
+class ExtraConferenceRequestQuerySet(SearchableQuerySet):
+    def visible_to(self, user) -> ExtraConferenceRequestQuerySet:
+        return self.scoped(user, READ_ROLES, "unit")
+
+    def editable_by(self, user) -> ExtraConferenceRequestQuerySet:
+        return self.scoped(user, WRITE_ROLES, "unit")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue import audit, document_systems, storage
 from dialogue.models import AdministrativeUnit, Agency, Role, User
+from dialogue.services import check_unit_exists_on
 from dialogue.textfold import fold, search_document
 from dialogue.workcalendar import get_calendar
 from sessions import documents, timeline
@@ -265,6 +266,9 @@ def _session_search(session: DialogueSession) -> str:
 def _check_times(session: DialogueSession) -> None:
     if session.starts_at and session.ends_at and session.ends_at < session.starts_at:
         raise ValidationError({"ends_at": SESSION_ENDS_BEFORE_START})
+    if session.starts_at:
+        # A unit merged away keeps its past sessions, but no new one is held in it.
+        check_unit_exists_on(session.unit, timezone.localdate(session.starts_at), field="starts_at")
 
 
 @transaction.atomic

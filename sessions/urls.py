@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import console_views, views
+from sessions import console_views, extra_views, views
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
@@ -63,4 +63,17 @@ urlpatterns += [
     path("sessions/<int:pk>/minutes/reopen/", console_views.minutes_reopen, name="minutes-reopen"),
     path("display/<str:token>/", console_views.display_page, name="session-display"),
     path("display/<str:token>/state/", console_views.display_state, name="display-state"),
+]
+
+urlpatterns += [
+    path("extra-conferences/", extra_views.extra_request_list, name="extra-request-list"),
+    path("extra-conferences/new/", extra_views.extra_request_create, name="extra-request-create"),
+    path(
+        "extra-conferences/<int:pk>/", extra_views.extra_request_detail, name="extra-request-detail"
+    ),
+    path(
+        "extra-conferences/<int:pk>/plan/",
+        extra_views.extra_request_plan,
+        name="extra-request-plan",
+    ),
 ]

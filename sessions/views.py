@@ -80,7 +80,11 @@ def _get_speaker(user, pk: int) -> Speaker:
 
 @login_required
 def plan_list(request):
-    plans = Plan.objects.visible_to(request.user).select_related("unit")
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .select_related("unit")
+        .prefetch_related("unit__successors")
+    )
     form = ListFilterForm(
         request.GET or None, units=AdministrativeUnit.objects.visible_to(request.user)
     )
@@ -237,7 +241,11 @@ def plan_pdf(request, pk: int):
 
 @login_required
 def session_list(request):
-    sessions = DialogueSession.objects.visible_to(request.user).select_related("unit", "plan")
+    sessions = (
+        DialogueSession.objects.visible_to(request.user)
+        .select_related("unit", "plan")
+        .prefetch_related("unit__successors")
+    )
     form = SessionFilterForm(
         request.GET or None, units=AdministrativeUnit.objects.visible_to(request.user)
     )
