@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dialogue_sessions', '0004_extra_conference_requests'),
-        ('dialogue_sessions', '0006_merge_20261207_0038'),
+        ('dialogue_sessions', '0006_merge_constraints_and_answers'),
     ]
 
     operations = [
