@@ -32,9 +32,10 @@ CALCULATION_TRACES = ("→", "mặc định khi")
 #: One assignment sentence, as the draft writes it, and as earlier drafts wrote it (after
 #: "— ", with the calculation in brackets).
 ASSIGNMENT_SENTENCE = re.compile(
-    r"\s*(?:— )?Giao (?P<agencies>.+?) xem xét, giải quyết, trả lời công dân "
+    r"(?:— )?Giao (?P<agencies>.+?) xem xét, giải quyết, trả lời công dân "
     r"(?:chậm nhất|trước) ngày \d{1,2}/\d{1,2}/\d{4}(?: \([^()]*\))?\."
 )
+SENTENCE_START = re.compile(r"(?:— )?Giao ")
 ITEM = re.compile(r"^(?P<number>\d+)\. ")
 
 
@@ -121,7 +122,7 @@ def rewrite_assignments(body: str, sentences: dict[int, str]) -> tuple[str, list
         item = ITEM.match(text)
         if not in_part_three or item is None or int(item["number"]) not in sentences:
             continue
-        match = ASSIGNMENT_SENTENCE.search(paragraph)
+        match = _assignment_in(paragraph)
         if match is None:
             continue
         new = sentences[int(item["number"])]
@@ -132,6 +133,16 @@ def rewrite_assignments(body: str, sentences: dict[int, str]) -> tuple[str, list
             paragraph[: match.start()].rstrip() + " " + new + paragraph[match.end() :]
         )
     return "\n\n".join(paragraphs), changes
+
+
+def _assignment_in(paragraph: str) -> re.Match | None:
+    """The paragraph's assignment sentence: the last "Giao …" that reads as one, so a petition
+    that itself begins "Giao thông …" is never taken for it."""
+    for start in reversed([m.start() for m in SENTENCE_START.finditer(paragraph)]):
+        match = ASSIGNMENT_SENTENCE.match(paragraph, start)
+        if match is not None:
+            return match
+    return None
 
 
 def notice_is_draft(notice: ConclusionNotice) -> bool:

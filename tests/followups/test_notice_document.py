@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from dialogue import storage
 from followups import services
-from followups.documents import notice_context, notice_pdf
+from followups.documents import notice_context, notice_pdf, rewrite_assignments
 from followups.models import Assignment
 from followups.unresolved import petitions_to_assign
 from tests.factories import issue_notice, make_held_session
@@ -206,3 +206,19 @@ def test_the_refusal_reaches_the_organiser_in_vietnamese(world, held, login):
     assert response.status_code == 200
     assert "Văn bản vẫn còn “(chọn cơ quan)”" in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_a_petition_about_roads_keeps_its_words_when_its_sentence_is_rewritten():
+    body = (
+        "III. CÁC Ý KIẾN, KIẾN NGHỊ GIAO CƠ QUAN, ĐƠN VỊ GIẢI QUYẾT\n\n"
+        "1. Giao thông thôn Đông xuống cấp — Giao (chọn cơ quan) xem xét, giải quyết, trả lời "
+        "công dân chậm nhất ngày 30/12/2026 (10 ngày làm việc → 30/12/2026).\n\n"
+        "2. Giao thông thôn Tây. Giao Công an xã A xem xét, giải quyết, trả lời công dân chậm "
+        "nhất ngày 30/12/2026."
+    )
+    new = "Giao Địa chính xã A xem xét, giải quyết, trả lời công dân chậm nhất ngày 05/01/2027."
+    rewritten, changes = rewrite_assignments(body, {1: new, 2: new})
+    assert rewritten.endswith(
+        "1. Giao thông thôn Đông xuống cấp " + new + "\n\n2. Giao thông thôn Tây. " + new
+    )
+    assert len(changes) == 2

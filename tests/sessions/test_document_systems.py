@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from dialogue import document_systems
 from dialogue.document_systems import DocumentSystem
 from dialogue.documents import official_date
+from dialogue.models import DeadlineProfile
 from followups import services as followup_services
 from followups.documents import notice_pdf
 from followups.unresolved import petitions_to_assign
@@ -26,7 +28,7 @@ from petitions.models import Petition, Preparation
 from sessions import console, services
 from sessions import minutes as minutes_service
 from sessions.documents import invitation_pdf, minutes_pdf, plan_pdf
-from sessions.models import DialogueSession, Minutes, MinutesEntry
+from sessions.models import DialogueSession, Minutes, MinutesEntry, Plan
 from tests.factories import hold_session, make_petition, make_plan, make_session, make_speaker
 from tests.pdf import pages_text, pdf_text, raw_pages_text
 
@@ -260,6 +262,27 @@ def test_a_party_plan_gets_its_system_and_an_existing_one_can_be_changed(world):
     assert plan.system == DocumentSystem.FRONT
     state_plan = make_plan(world.commune_a)
     assert state_plan.system == DocumentSystem.STATE
+
+
+@pytest.mark.parametrize(
+    "chosen, expected",
+    [("", DocumentSystem.PARTY), (DocumentSystem.FRONT, DocumentSystem.FRONT)],
+)
+def test_the_plan_form_takes_the_system_or_reads_it_from_the_body(world, login, chosen, expected):
+    data = {
+        "unit": world.commune_a.pk,
+        "issuing_body": "ĐẢNG ỦY XÃ A",
+        "system": chosen,
+        "place": "Xã A",
+        "title": "KH-PARTY",
+        "year": 2026,
+        "profile": DeadlineProfile.objects.get(code="ha-nam-2018").pk,
+        "tasks-TOTAL_FORMS": 0,
+        "tasks-INITIAL_FORMS": 0,
+    }
+    response = login(world.organiser_a).post(reverse("plan-create"), data)
+    assert response.status_code == 302
+    assert Plan.objects.get(title="KH-PARTY").system == expected
 
 
 # --- headings, numbers, signatures -------------------------------------------------------------
