@@ -147,6 +147,7 @@ class Petition(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Served on PostgreSQL by a pg_trgm GIN index (migration 0006, not in the model state).
     search = models.TextField(editable=False, default="")
 
     objects = PetitionQuerySet.as_manager()
