@@ -17,6 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
+from dialogue.cache import Breaker
 from followups import recomputation, reminders
 from followups.models import Recomputation
 
@@ -32,18 +33,33 @@ DELIVER_BUDGET_SECONDS = 120
 BROKER_ERRORS = (KombuOperationalError, RedisError, ConnectionError, TimeoutError)
 
 
+#: After a failed send, sends are skipped this long: a hung broker costs one request its socket
+#: timeout (CELERY_BROKER_TRANSPORT_OPTIONS), not every request.
+BROKER_BREAKER = Breaker(30)
+
+
 def enqueue(task, *args) -> None:
     """Send `task` with `args` once the current transaction commits.
 
     A broker that is down is logged, not raised: the request that changed the database has
     succeeded, and the daily sweep (or the frequent delivery run) finds what is owed from the
-    rows themselves.
+    rows themselves. After a failure, sends are skipped (and logged) while BROKER_BREAKER is open.
     """
 
     def send() -> None:
+        eager = task.app.conf.task_always_eager
+        if not eager and BROKER_BREAKER.is_open():
+            logger.warning(
+                "Task %s%r was not queued (broker unavailable: skipped for %d s after a failure).",
+                task.name,
+                args,
+                BROKER_BREAKER.seconds,
+            )
+            return
         try:
             task.apply_async(args=args)
         except BROKER_ERRORS as exc:
+            BROKER_BREAKER.trip()
             logger.warning(
                 "Task %s%r was not queued (broker unavailable: %s).", task.name, args, exc
             )

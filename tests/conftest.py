@@ -3,7 +3,9 @@ import os
 import pytest
 
 from dialogue import documents
+from dialogue.cache import _breakers as redis_breakers
 from dialogue.celery import app as celery_app
+from followups.tasks import BROKER_BREAKER
 from tests.factories import PASSWORD, World, build_world
 
 IN_CI = os.environ.get("CI") == "true"
@@ -28,6 +30,9 @@ def _fast_and_isolated(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     celery_app.conf.task_always_eager = True
+    # Circuit breakers are per process: one test's dead Redis must not skip the next test's.
+    redis_breakers.clear()
+    BROKER_BREAKER.reset()
     yield
 
 
