@@ -2,10 +2,11 @@
 
 A changed calendar day moves the due date of every open, not extended assignment whose span
 (anchor_on … due_on) includes it: at national scale hundreds of thousands of rows. Rows that share
-a rule and an anchor date share their new due date, so each chunk of CHUNK assignment ids is read
-once, its due dates are computed once per (rule, anchor) and written with one UPDATE per group
-that changed, and the change records are inserted with one bulk INSERT. A chunk commits with the
-recomputation's progress (`Recomputation.next_id`), so a killed run goes on where it stopped.
+a rule and an anchor date share their new due date, so each chunk of CHUNK assignment ids is
+read once, its due dates are computed once per (rule, anchor) and written with one UPDATE (a
+CASE on rule and anchor), and the change records are inserted with one bulk INSERT. A chunk
+commits with the recomputation's progress (`Recomputation.next_id`), so a killed run goes on
+where it stopped.
 
 The work is a claimed `Recomputation` row run by followups.tasks.recompute_due_dates_task,
 never inside the reminder sweep: the sweep only makes sure a recomputation is owed and queued.
@@ -22,7 +23,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Case, CharField, DateField, Max, Min, Q, Value, When
 from django.utils import timezone
 
 from dialogue.models import CalendarException, ChangeRecord, DeadlineRule
@@ -90,13 +91,20 @@ def recompute_chunk(
             groups[(due, text)].append(assignment)
     if not groups:
         return 0
-    now = timezone.now()
+    # One UPDATE for the chunk: the new date and explanation chosen by (rule, anchor).
+    due_cases, text_cases = [], []
+    for key, (due, text) in computed.items():
+        same = Q(rule__isnull=True) if key[0] is None else Q(rule_id=key[0])
+        due_cases.append(When(same & Q(anchor_on=key[1]), then=Value(due)))
+        text_cases.append(When(same & Q(anchor_on=key[1]), then=Value(text)))
+    Assignment.objects.filter(pk__in=[a.pk for moved in groups.values() for a in moved]).update(
+        due_on=Case(*due_cases, output_field=DateField()),
+        due_explanation=Case(*text_cases, output_field=CharField()),
+        updated_at=timezone.now(),
+    )
     content_type = ContentType.objects.get_for_model(Assignment)
     records = []
     for (due, text), changed in groups.items():
-        Assignment.objects.filter(pk__in=[a.pk for a in changed]).update(
-            due_on=due, due_explanation=text, updated_at=now
-        )
         records += [
             ChangeRecord(
                 content_type=content_type,
