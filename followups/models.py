@@ -410,7 +410,7 @@ class Recomputation(models.Model):
     changed = models.PositiveIntegerField(_("due dates changed"), default=0)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("recount finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("due-date recomputation")

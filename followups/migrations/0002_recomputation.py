@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('changed', models.PositiveIntegerField(default=0, verbose_name='due dates changed')),
                 ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
                 ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='recount finished at')),
             ],
             options={
                 'verbose_name': 'due-date recomputation',
