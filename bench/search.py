@@ -81,17 +81,18 @@ def _insert(communes: int) -> None:
                (%(names)s::text[])[1 + n], (%(hamlets)s::text[])[1 + h], '', 1,
                (%(contents)s::text[])[1 + k] || ' ' || (%(tails)s::text[])[1 + t],
                (%(fields)s::bigint[])[1 + g %% %(nfields)s], 'commune', 'in_scope', '',
-               NULL, 1 + (g * 13) %% 5, 'received', NULL, '', '', (g %% 7 = 0), NULL, now(),
+               NULL, 1 + (g::bigint * 13) %% 5, 'received', NULL, '', '', (g %% 7 = 0), NULL, now(),
                now(),
                (%(fnames)s::text[])[1 + n] || ' ' || (%(fhamlets)s::text[])[1 + h] || ' '
                || (%(fcontents)s::text[])[1 + k]
                || CASE WHEN t = 0 THEN '' ELSE ' ' || (%(ftails)s::text[])[1 + t] END
         FROM (
-            SELECT g, (g * 7919) %% %(nnames)s AS n, (g * 31) %% %(nhamlets)s AS h,
-                   (g * 104729) %% %(ncontents)s AS k, (g * 17) %% %(ntails)s AS t
-            FROM generate_series(0, %(rows)s - 1) AS g
+            SELECT g::int AS g, ((g * 7919) %% %(nnames)s)::int AS n,
+                   ((g * 31) %% %(nhamlets)s)::int AS h,
+                   ((g * 104729) %% %(ncontents)s)::int AS k, ((g * 17) %% %(ntails)s)::int AS t
+            FROM generate_series(0::bigint, %(rows)s::bigint - 1) AS g
         ) AS x
-        JOIN bench_commune c ON c.idx = (g * 37) %% %(communes)s
+        JOIN bench_commune c ON c.idx = ((g::bigint * 37) %% %(communes)s)::int
     """
     params = {
         "names": names,
