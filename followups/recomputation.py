@@ -65,47 +65,62 @@ def recompute_chunk(
 ) -> int:
     """Recount the candidates with first_id <= id <= last_id; return how many due dates changed.
 
-    Runs in the caller's transaction; the rows are locked (in id order, as the services lock one
-    assignment at a time) so an extension or a response cannot slip between reading and writing.
+    Runs in the caller's transaction. The chunk is read without locks (plain tuples); only the
+    rows whose date moves are then locked, in id order as the services lock them, and kept if
+    still open, not extended and at the date read: an extension or a response that slipped in
+    between wins, and no change is recorded for it.
     """
-    rows = list(
+    rows = (
         _candidates(days)
         .filter(pk__gte=first_id, pk__lte=last_id)
+        .values_list("pk", "rule_id", "anchor_on", "due_on")
+    )
+    computed: dict[tuple[int | None, date], tuple[date, str]] = {}
+    rules: dict[int, DeadlineRule] = {}
+    moving: dict[int, date] = {}
+    for pk, rule_id, anchor_on, due_on in rows:
+        key = (rule_id, anchor_on)
+        if key not in computed:
+            if rule_id is not None and rule_id not in rules:
+                rules[rule_id] = DeadlineRule.objects.get(pk=rule_id)
+            due, text = deadlines.due_from(rules.get(rule_id), anchor_on, calendar)
+            computed[key] = (due, text[:500])
+        if computed[key][0] != due_on:
+            moving[pk] = due_on
+    if not moving:
+        return 0
+    changed = [
+        a
+        for a in Assignment.objects.filter(
+            pk__in=list(moving), status=Assignment.Status.OPEN, extended=False
+        )
         .select_for_update(of=("self",))
         .select_related("agency")
         .only("pk", "petition_id", "agency__name", "rule_id", "anchor_on", "due_on")
         .order_by("pk")
-    )
-    if not rows:
-        return 0
-    rules = {r.pk: r for r in DeadlineRule.objects.filter(pk__in={a.rule_id for a in rows})}
-    computed: dict[tuple[int | None, date], tuple[date, str]] = {}
-    groups: dict[tuple[date, str], list[Assignment]] = defaultdict(list)
-    for assignment in rows:
-        key = (assignment.rule_id, assignment.anchor_on)
-        if key not in computed:
-            due, text = deadlines.due_from(rules.get(assignment.rule_id), key[1], calendar)
-            computed[key] = (due, text[:500])
-        due, text = computed[key]
-        if due != assignment.due_on:
-            groups[(due, text)].append(assignment)
-    if not groups:
+        if a.due_on == moving[a.pk]
+    ]
+    if not changed:
         return 0
     # One UPDATE for the chunk: the new date and explanation chosen by (rule, anchor).
     due_cases, text_cases = [], []
-    for key, (due, text) in computed.items():
-        same = Q(rule__isnull=True) if key[0] is None else Q(rule_id=key[0])
-        due_cases.append(When(same & Q(anchor_on=key[1]), then=Value(due)))
-        text_cases.append(When(same & Q(anchor_on=key[1]), then=Value(text)))
-    Assignment.objects.filter(pk__in=[a.pk for moved in groups.values() for a in moved]).update(
+    for rule_id, anchor_on in {(a.rule_id, a.anchor_on) for a in changed}:
+        due, text = computed[(rule_id, anchor_on)]
+        same = Q(anchor_on=anchor_on) & (
+            Q(rule__isnull=True) if rule_id is None else Q(rule_id=rule_id)
+        )
+        due_cases.append(When(same, then=Value(due)))
+        text_cases.append(When(same, then=Value(text)))
+    Assignment.objects.filter(pk__in=[a.pk for a in changed]).update(
         due_on=Case(*due_cases, output_field=DateField()),
         due_explanation=Case(*text_cases, output_field=CharField()),
         updated_at=timezone.now(),
     )
     content_type = ContentType.objects.get_for_model(Assignment)
     records = []
-    for (due, text), changed in groups.items():
-        records += [
+    for a in changed:
+        due, text = computed[(a.rule_id, a.anchor_on)]
+        records.append(
             ChangeRecord(
                 content_type=content_type,
                 object_id=str(a.pk),
@@ -115,8 +130,7 @@ def recompute_chunk(
                 changes={"due_on": [a.due_on.isoformat(), due.isoformat()]},
                 reason=text,
             )
-            for a in changed
-        ]
+        )
     ChangeRecord.objects.bulk_create(records, batch_size=2000)
     return len(records)
 
