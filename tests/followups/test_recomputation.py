@@ -154,3 +154,20 @@ def test_a_freshly_migrated_database_owes_no_recount():
     ).exists()
     assert recomputation.recomputations_owed() == []
     assert not Recomputation.objects.exists()
+
+
+def test_an_extension_granted_while_the_chunk_is_read_wins(world, monkeypatch):
+    petition = base_petition(world)
+    (assignment,) = open_assignments(petition, world.agency_a1, [date(2027, 1, 4)])
+    original = deadlines.due_from
+
+    def due_from_while_extended(*args, **kwargs):
+        # Between the chunk's read and its locked re-check, the agency gets an extension.
+        Assignment.objects.filter(pk=assignment.pk).update(extended=True, due_on=date(2027, 1, 29))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(deadlines, "due_from", due_from_while_extended)
+    assert recomputation.recompute_due_dates(days=[date(2026, 12, 31)]) == 0
+    assignment.refresh_from_db()
+    assert (assignment.extended, assignment.due_on) == (True, date(2027, 1, 29))
+    assert not recorded()
