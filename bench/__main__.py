@@ -12,6 +12,7 @@ from importlib import import_module
 MODULES = [
     "bench.workdays",
     "bench.petitions",
+    "bench.search",
     "bench.documents",
     "bench.console",
     "bench.followups",

@@ -25,6 +25,10 @@ Measured:
 3. Hand-written SQL for the same numbers, timed the same way through the same connection: the
    page the view shows (its rows, joined and ordered, LIMIT page + 1) and the per-agency count of
    overdue assignments within the scope. The ratio view ÷ SQL is DESIGN §10's "within 2×".
+4. Last, a calendar change whose recount covers about 650,000 open assignments, run by a worker
+   thread as the claimed Recomputation task (followups.recomputation), and the reminder sweep
+   run beside it once it is under way: ``followups.recompute_650k`` and
+   ``followups.sweep_after_calendar_change_1m``.
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ RUNS = 15
 SWEEP_BUDGET = "≤ 20 s, same query count at both sizes"
 LIST_BUDGET = "≤ 100 ms, ≤ 12 queries"
 RATIO_BUDGET = "≤ 2 (within 2× of the hand-written SQL)"
+#: Candidates of the recount measured by followups.recompute_650k.
+RECOMPUTE_TARGET = 650_000
 
 CONTENTS = [
     "Đề nghị xem xét mức bồi thường, hỗ trợ khi thu hồi đất làm đường liên xã",
@@ -433,6 +439,108 @@ def _measure_sql(sql: str, params: dict) -> tuple[float, int]:
     return ms, rows
 
 
+def _recompute_days(today: date) -> tuple[list[date], int]:
+    """Two changed days whose bounding range makes about RECOMPUTE_TARGET candidates."""
+    from followups.models import Assignment
+
+    low = today + timedelta(days=DUE_FROM + 30)
+    while low.weekday() >= 5:
+        low += timedelta(days=1)
+    open_rows = Assignment.objects.filter(status="open", extended=False, due_on__gte=low)
+    high, count = low, 0
+    while count < RECOMPUTE_TARGET and high < today + timedelta(days=DUE_FROM + DUE_SPAN):
+        high += timedelta(days=1)
+        if high.weekday() < 5:
+            count = open_rows.filter(anchor_on__lte=high).count()
+    return [low, high], count
+
+
+def _recompute_while_sweeping(sweep_day: date, where: str) -> list[dict]:
+    """A calendar change whose recount covers ~650,000 open assignments, run by a worker thread
+    as the Recomputation task would; meanwhile the sweep inserts the day's reminders."""
+    import threading
+
+    from django.db import connection
+
+    from dialogue.models import CalendarException, CalendarRevision
+    from followups import recomputation
+    from followups.models import Recomputation, Reminder
+    from followups.reminders import sweep
+
+    days, candidates = _recompute_days(sweep_day)
+    for day in days:
+        CalendarException.objects.create(
+            day=day,
+            kind="day_off" if day.weekday() < 5 else "working_day",
+            name="Nghỉ bù (đo hiệu năng)",
+            source="Văn bản thử nghiệm",
+        )
+    CalendarRevision.objects.update_or_create(pk=1, defaults={"token": "bench-recompute"})
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Reminder._meta.db_table}")
+    job = recomputation.recomputation_request(days=days)
+    result: dict = {}
+
+    def worker() -> None:
+        from django.db import connection as thread_connection
+
+        t0 = time.perf_counter()
+        try:
+            result["changed"], result["finished"] = recomputation.recomputation_run(
+                recomputation_id=job.pk, budget_seconds=3600
+            )
+        finally:
+            result["s"] = time.perf_counter() - t0
+            thread_connection.close()
+
+    thread = threading.Thread(target=worker)
+    started = time.perf_counter()
+    thread.start()
+    # The sweep starts once the recount is under way (its first chunk committed).
+    while not Recomputation.objects.filter(pk=job.pk, next_id__gt=0).exists():
+        if not thread.is_alive():
+            break
+        time.sleep(0.05)
+    sweep_started = time.perf_counter() - started
+    t0 = time.perf_counter()
+    sweep(today=sweep_day)
+    sweep_s = time.perf_counter() - t0
+    inserted = Reminder.objects.count()
+    progress = Recomputation.objects.get(pk=job.pk)
+    thread.join()
+    job.refresh_from_db()
+    chunks = -(-(job.next_id - 1) // recomputation.CHUNK) if job.next_id else 0
+    return [
+        {
+            "name": "followups.recompute_650k",
+            "value": round(result["s"], 1),
+            "unit": "s",
+            "budget": "≤ 60 s",
+            "note": (
+                f"calendar change on {days[0]:%d/%m/%Y} and {days[1]:%d/%m/%Y}: {candidates:,} "
+                f"open, not extended candidates (anchor ≤ last day, due ≥ first day); "
+                f"{job.changed:,} due dates changed, each with its change record; chunks of "
+                f"{recomputation.CHUNK:,} ids (about {chunks} chunks), one claimed Recomputation "
+                f"run in a worker thread, finished={result['finished']}; the reminder sweep ran "
+                f"beside it for {sweep_s:.1f} s; {where}"
+            ),
+        },
+        {
+            "name": "followups.sweep_after_calendar_change_1m",
+            "value": round(sweep_s, 2),
+            "unit": "s",
+            "budget": "reminders inserted within 20 s while the recompute runs",
+            "note": (
+                f"reminders.sweep for {sweep_day:%d/%m/%Y} started {sweep_started:.1f} s into the "
+                f"recount and inserted {inserted:,} reminders in {sweep_s:.2f} s; the recount was "
+                f"then '{progress.status}' at assignment id {progress.next_id:,} "
+                f"({progress.changed:,} changed so far) and finished "
+                f"{result['s'] - sweep_started - sweep_s:.1f} s after the sweep; {where}"
+            ),
+        },
+    ]
+
+
 def _skipped(reason: str) -> list[dict]:
     return [
         {
@@ -654,6 +762,8 @@ def run() -> list[dict]:
                     ),
                 },
             ]
+        # Last: it changes due dates the measurements above rely on.
+        rows += _recompute_while_sweeping(sweep_day, f"{database} ({choice}); {load_note()}")
     return rows
 
 

@@ -604,8 +604,10 @@ def run() -> list[dict]:
             plan = _explain(qs)
             explain = f"; EXPLAIN ANALYZE: {plan}" if len(plan) <= 400 else ""
 
+        medians: dict[str, float] = {}
         for key, client, url, what in cases:
             m = _measure(client, url)
+            medians[key] = m["ms"]
             note = (
                 f"{what}; {m['rows']} rows shown; median of {RUNS} (p90 {m['p90_ms']:.1f} ms); "
                 f"SQL {m['sql_ms']:.0f} ms in {m['queries']} queries (median of {SQL_RUNS}; "
@@ -633,6 +635,20 @@ def run() -> list[dict]:
                     "note": f"{what}; counted on the requests after the timed ones",
                 }
             )
+        ratio = medians["supervisor_deep_page"] / medians["supervisor_first_page"]
+        rows_out.append(
+            {
+                "name": "petitions.list_200k.supervisor_deep_page.ratio_to_first_page",
+                "value": round(ratio, 2),
+                "unit": "ratio",
+                "budget": "≤ 1.5",
+                "note": (
+                    f"median page at row {DEEP_ROW:,} ({medians['supervisor_deep_page']:.1f} ms) "
+                    f"over the first page ({medians['supervisor_first_page']:.1f} ms); keyset "
+                    f"(list_rank, id) <= (r, i - 1) on petition_rank_idx; {database}, {load_note()}"
+                ),
+            }
+        )
     return rows_out
 
 

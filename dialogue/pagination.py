@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, GeneratedField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 
@@ -42,16 +42,39 @@ def encode_cursor(row: Any, order: tuple[str, ...]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
+_INTEGER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
+
+
+def _value_field(field):
+    """The field that validates a cursor value: a generated column's output field."""
+    return field.output_field if isinstance(field, GeneratedField) else field
+
+
 def decode_cursor(cursor: str, qs: QuerySet, order: tuple[str, ...]) -> list:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         fields = _fields(order)
         if not isinstance(raw, list) or len(raw) != len(fields):
             raise BadCursor(cursor)
-        values = [
-            qs.model._meta.get_field(name).to_python(value)
-            for (name, _d), value in zip(fields, raw, strict=True)
-        ]
+        values = []
+        for (name, _d), value in zip(fields, raw, strict=True):
+            field = _value_field(qs.model._meta.get_field(name))
+            if isinstance(value, bool) and not isinstance(field, BooleanField):
+                raise BadCursor(cursor)  # to_python would take true for 1
+            value = field.to_python(value)
+            if value is not None:
+                field.run_validators(value)  # integers within the column's range
+            values.append(value)
         if any(value is None for value in values):
             raise BadCursor(cursor)  # sort keys are never null: an edited cursor
         return values
@@ -74,8 +97,17 @@ def after_row(qs: QuerySet, values: list, order: tuple[str, ...]) -> RawSQL | No
         columns.append(
             f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(field.column)}"
         )
-        params.append(field.get_db_prep_value(value, connection))
-    op = "<" if fields[0][1] else ">"
+        params.append(_value_field(field).get_db_prep_value(value, connection))
+    descending = fields[0][1]
+    op = "<" if descending else ">"
+    if _value_field(meta.get_field(fields[-1][0])).get_internal_type() in _INTEGER_TYPES:
+        # (a, id) < (x, y) is (a, id) <= (x, y - 1) when ids are integers. PostgreSQL estimates a
+        # row comparison from its first column alone: with "<" that is `a < x`, which leaves out
+        # the cursor's own group, so a cursor in the last group (a deep page) looks like it has
+        # no rows after it and the planner sorts the whole rest instead of reading the index in
+        # order. With "<=" the estimate counts the group and the plan stops after one page.
+        op += "="
+        params[-1] += -1 if descending else 1
     placeholders = ", ".join(["%s"] * len(columns))
     return RawSQL(
         f"({', '.join(columns)}) {op} ({placeholders})", params, output_field=BooleanField()

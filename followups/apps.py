@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def recompute_after_calendar_change(sender, days, **kwargs) -> None:
-    """dialogue.signals.calendar_changed (sent after commit): recount the open due dates."""
+    """dialogue.signals.calendar_changed (sent after commit): recount the open due dates, in a
+    stored recomputation the daily sweep queues again if this message is lost."""
+    from followups.recomputation import recomputation_request
     from followups.tasks import enqueue, recompute_due_dates_task
 
-    enqueue(recompute_due_dates_task, sorted({day.isoformat() for day in days}))
+    enqueue(recompute_due_dates_task, recomputation_request(days=days).pk)
 
 
 def check_reminder_claim_timeout(app_configs, **kwargs):

@@ -387,3 +387,42 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.for_date:%d/%m/%Y} → {self.recipient}"
+
+
+class Recomputation(models.Model):
+    """A recount of the open due dates a calendar change touches, run in chunks of assignment ids.
+
+    `next_id` is the progress: every assignment below it has been recounted (and committed with
+    it), so a run that is killed goes on from there. A worker claims the row (status RUNNING,
+    `claimed_at`) before working; a claim older than the claim timeout belongs to a dead worker.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    days = models.JSONField(_("changed days"), default=list)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    next_id = models.BigIntegerField(_("next assignment id"), default=0)
+    changed = models.PositiveIntegerField(_("due dates changed"), default=0)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("recount finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("due-date recomputation")
+        verbose_name_plural = _("due-date recomputations")
+        ordering = ["requested_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["status", "id"],
+                condition=~models.Q(status="done"),
+                name="recomputation_unfinished_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.days)} ({self.get_status_display()})"

@@ -21,7 +21,7 @@ from dialogue import audit, storage
 from dialogue.models import Agency, Milestone, User
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import OutOfRange
-from followups import deadlines
+from followups import deadlines, recomputation
 from followups.documents import (
     AGENCY_PLACEHOLDER,
     CALCULATION_TRACES,
@@ -723,34 +723,7 @@ def recompute_due_dates(*, days: Iterable[date]) -> int:
 
     An extension fixes a date agreed with the citizen, so it is left as it is. Returns how many
     due dates changed; each change is recorded on its assignment. Safe to run again: a second
-    run finds nothing to change.
+    run finds nothing to change. Set by set, in chunks (followups.recomputation); the workers run
+    it as a claimed, resumable Recomputation instead.
     """
-    days = sorted(set(days))
-    if not days:
-        return 0
-    calendar = get_calendar()
-    candidates = (
-        Assignment.objects.open()
-        .filter(extended=False, anchor_on__lte=days[-1], due_on__gte=days[0])
-        .select_related("rule")
-        .order_by("pk")
-    )
-    changed = 0
-    for assignment in candidates.iterator(chunk_size=2000):
-        due, text = deadlines.due_from(assignment.rule, assignment.anchor_on, calendar)
-        if due == assignment.due_on:
-            continue
-        with transaction.atomic():
-            updated = Assignment.objects.filter(
-                pk=assignment.pk, status=Assignment.Status.OPEN, extended=False
-            ).update(due_on=due, due_explanation=text[:500], updated_at=timezone.now())
-            if updated:
-                changed += 1
-                audit.record(
-                    assignment,
-                    actor=None,
-                    action="due_recomputed",
-                    changes={"due_on": [assignment.due_on.isoformat(), due.isoformat()]},
-                    reason=text[:500],
-                )
-    return changed
+    return recomputation.recompute_due_dates(days=days)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, timedelta
+from datetime import date
 
 from celery import shared_task
 from django.db import transaction
@@ -17,8 +17,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
-from dialogue.models import CalendarException
-from followups import reminders, services
+from dialogue.cache import Breaker
+from followups import recomputation, reminders
+from followups.models import Recomputation
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +29,13 @@ DELIVER_BATCH = 500
 #: time limit (CELERY_TASK_SOFT_TIME_LIMIT), so a run is never cut off mid-message.
 DELIVER_BUDGET_SECONDS = 120
 
-#: Calendar exceptions changed this recently are recounted again by the daily sweep.
-RECOMPUTE_LOOKBACK = timedelta(days=8)
-
 #: What a broker that is down raises when a task is sent (Redis stopped, refused, timed out).
 BROKER_ERRORS = (KombuOperationalError, RedisError, ConnectionError, TimeoutError)
+
+
+#: After a failed send, sends are skipped this long: a hung broker costs one request its socket
+#: timeout (CELERY_BROKER_TRANSPORT_OPTIONS), not every request.
+BROKER_BREAKER = Breaker(30)
 
 
 def enqueue(task, *args) -> None:
@@ -40,13 +43,23 @@ def enqueue(task, *args) -> None:
 
     A broker that is down is logged, not raised: the request that changed the database has
     succeeded, and the daily sweep (or the frequent delivery run) finds what is owed from the
-    rows themselves.
+    rows themselves. After a failure, sends are skipped (and logged) while BROKER_BREAKER is open.
     """
 
     def send() -> None:
+        eager = task.app.conf.task_always_eager
+        if not eager and BROKER_BREAKER.is_open():
+            logger.warning(
+                "Task %s%r was not queued (broker unavailable: skipped for %d s after a failure).",
+                task.name,
+                args,
+                BROKER_BREAKER.seconds,
+            )
+            return
         try:
             task.apply_async(args=args)
         except BROKER_ERRORS as exc:
+            BROKER_BREAKER.trip()
             logger.warning(
                 "Task %s%r was not queued (broker unavailable: %s).", task.name, args, exc
             )
@@ -72,21 +85,18 @@ def _deliver_until_done() -> int:
 def reminder_sweep_task(day: str | None = None) -> int:
     """Insert the reminders owed on `day` (default: today in Asia/Ho_Chi_Minh), then send them.
 
-    First recounts the due dates touched by calendar exceptions changed in the last
-    RECOMPUTE_LOOKBACK (a no-op when they are right). Then selects open assignments due in 2
-    working days, due today or overdue on their weekly reminder day, and the supervisors with
-    overdue items below them. Re-running is safe: the
-    unique constraints of the outbox let a second sweep insert nothing, and delivery claims
-    each row before sending it.
+    Selects open assignments due in 2 working days, due today or overdue on their weekly
+    reminder day, and the supervisors with overdue items below them. Then queues the due-date
+    recomputations still owed (followups.recomputation.recomputations_owed: pending ones, ones
+    whose worker died, calendar changes no recomputation covers) as tasks of their own: a
+    recomputation of national size never stands in front of the reminders. Re-running is safe:
+    the unique constraints of the outbox let a second sweep insert nothing, delivery claims each
+    row before sending it, and a recomputation is claimed before it runs.
     """
     today = date.fromisoformat(day) if day else timezone.localdate()
-    # A recomputation lost with its message (broker down when the calendar changed) is redone
-    # here, before reminders are owed from the due dates.
-    recent = CalendarException.objects.filter(
-        updated_at__gte=timezone.now() - RECOMPUTE_LOOKBACK
-    ).values_list("day", flat=True)
-    services.recompute_due_dates(days=list(recent))
     reminders.sweep(today=today)
+    for recomputation_id in recomputation.recomputations_owed():
+        enqueue(recompute_due_dates_task, recomputation_id)
     return _deliver_until_done()
 
 
@@ -103,10 +113,24 @@ def deliver_reminders_task() -> int:
 
 
 @shared_task
-def recompute_due_dates_task(days: list[str]) -> int:
-    """Recount the open, not extended due dates whose span includes one of `days` (ISO dates).
+def recompute_due_dates_task(recomputation_id: int | list[str]) -> int:
+    """Run the claimed recomputation `recomputation_id` (a followups.models.Recomputation).
 
-    Sent when a calendar exception changes. Re-running is safe: a due date already right is
-    left alone, so a second run changes and records nothing.
+    Selects the open, not extended assignments whose span includes one of its days, chunk by
+    chunk of ids from its stored progress. Re-running is safe: the row is claimed with a
+    conditional UPDATE (a second task finds it taken and returns), each chunk commits with the
+    progress, and a due date already right is left alone. Past its time budget the run hands the
+    rest to a fresh task. (A list of ISO dates is a message queued before recomputations were
+    stored: it becomes one.)
     """
-    return services.recompute_due_dates(days=[date.fromisoformat(d) for d in days])
+    if isinstance(recomputation_id, list):
+        recomputation_id = recomputation.recomputation_request(days=recomputation_id).pk
+    changed, finished = recomputation.recomputation_run(recomputation_id=recomputation_id)
+    if (
+        not finished
+        and Recomputation.objects.filter(
+            pk=recomputation_id, status=Recomputation.Status.PENDING
+        ).exists()
+    ):
+        enqueue(recompute_due_dates_task, recomputation_id)
+    return changed

@@ -26,8 +26,9 @@ from petitions.models import Petition, Preparation
 from sessions.models import DialogueSession
 
 PAGE_SIZE = 50
-#: Unresolved first, then the matters raised most often (Hà Nam 2018), newest first.
-LIST_ORDER = ("is_resolved", "-times_raised", "-id")
+#: Unresolved first, then the matters raised most often (Hà Nam 2018), newest first: the
+#: generated `list_rank` holds the first two keys, so every key is descending (a row comparison).
+LIST_ORDER = ("-list_rank", "-id")
 
 
 def _get_petition(user, pk: int, *, write: bool = False) -> Petition:

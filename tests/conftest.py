@@ -3,7 +3,9 @@ import os
 import pytest
 
 from dialogue import documents
+from dialogue.cache import _breakers as redis_breakers
 from dialogue.celery import app as celery_app
+from followups.tasks import BROKER_BREAKER
 from tests.factories import PASSWORD, World, build_world
 
 IN_CI = os.environ.get("CI") == "true"
@@ -31,6 +33,9 @@ def _fast_and_isolated(settings):
     # Two-factor sign-in is required of nobody, so tests log supervisors and administrators in
     # with force_login; tests/dialogue/test_two_factor.py switches it back on (REQUIRED_ROLES).
     settings.OTP_REQUIRED_ROLES = []
+    # Circuit breakers are per process: one test's dead Redis must not skip the next test's.
+    redis_breakers.clear()
+    BROKER_BREAKER.reset()
     yield
 
 

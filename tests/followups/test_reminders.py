@@ -473,8 +473,11 @@ def test_a_calendar_change_recomputes_an_open_due_date_through_the_task(
     assert record.actor is None
 
 
-def test_the_daily_sweep_redoes_a_recomputation_lost_with_its_message(world):
-    """The calendar changed while the broker was down: the next sweep recounts the due date."""
+def test_the_daily_sweep_redoes_a_recomputation_lost_with_its_message(
+    world, django_capture_on_commit_callbacks
+):
+    """The calendar changed while the broker was down: the next sweep queues the recount of the
+    due date (a task of its own, run here once the sweep's transaction commits)."""
     vn = ZoneInfo("Asia/Ho_Chi_Minh")
     with time_machine.travel(datetime(2026, 12, 21, 9, tzinfo=vn), tick=False):
         session, _ = make_held_session(world.commune_a)
@@ -491,5 +494,6 @@ def test_the_daily_sweep_redoes_a_recomputation_lost_with_its_message(world):
             day=date(2026, 12, 31), kind="day_off", name="Nghỉ bù", source="Thông báo thử"
         )
         CalendarRevision.objects.update_or_create(pk=1, defaults={"token": "lost"})
-        reminder_sweep_task.delay("2026-12-22")
+        with django_capture_on_commit_callbacks(execute=True):
+            reminder_sweep_task.delay("2026-12-22")
     assert Assignment.objects.get().due_on == date(2027, 1, 6)

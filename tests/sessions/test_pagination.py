@@ -218,3 +218,55 @@ def test_plan_list_with_a_null_cursor_shows_the_first_page(world, login):
     client.raise_request_exception = False
     response = client.get(reverse("plan-list"), {"after": cursor_of([None, None])})
     assert response.status_code == 200
+
+
+# --- the stored list rank: one direction, a row comparison ---------------------------------------
+
+
+def test_list_rank_orders_exactly_as_the_mixed_order(petitions):
+    by_rank = Petition.objects.order_by(*petition_views.LIST_ORDER).values_list("pk", flat=True)
+    assert list(by_rank) == expected_order(petitions)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 13, 14])
+def test_rank_walk_gives_the_same_pages_as_the_mixed_walk(petitions, size):
+    assert walk(Petition.objects.all(), petition_views.LIST_ORDER, size) == walk(
+        Petition.objects.all(), PETITION_ORDER, size
+    )
+
+
+def test_list_rank_follows_every_kind_of_write(world, session, petitions):
+    from django.db.models import F
+
+    from petitions import services
+
+    first = petitions[0]
+    Petition.objects.filter(pk=first.pk).update(times_raised=F("times_raised") + 7)
+    services.petition_update(actor=world.organiser_a, petition=petitions[2], content="Sửa lại")
+    expected = expected_order(list(Petition.objects.all()))
+    assert list(Petition.objects.values_list("pk", flat=True)) == expected
+    assert expected[0] == first.pk
+
+
+def test_rank_keyset_is_a_row_comparison_from_the_cursor(world, petitions, login, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(petition_views, "PAGE_SIZE", 4)
+    client = login(world.organiser_a)
+    url = reverse("petition-list")
+    link = next_link(client.get(url).text)
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(url + link)
+    assert [r.pk for r in second.context["page"].rows] == expected_order(petitions)[4:8]
+    listing = [q["sql"] for q in captured.captured_queries if '"list_rank"' in q["sql"]]
+    assert listing and all(" OR " not in sql for sql in listing), listing
+    assert any('"list_rank", "petitions_petition"."id") <' in sql for sql in listing), listing
+
+
+@pytest.mark.parametrize("cursor", [cursor_of(["x", 3]), cursor_of([1.5e300, 3]), cursor_of([3])])
+def test_garbage_rank_cursor_gives_the_first_page(petitions, cursor):
+    order = petition_views.LIST_ORDER
+    page = keyset_page(Petition.objects.all(), order=order, cursor=cursor, size=4)
+    assert page.is_first
+    assert [r.pk for r in page.rows] == expected_order(petitions)[:4]
