@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, services
+from dialogue import access, audit, exports, services
 from dialogue.forms import CalendarExceptionForm, DeadlineCalculatorForm, ReasonForm
 from dialogue.models import AdministrativeUnit, Agency, CalendarException
 from dialogue.workcalendar import get_calendar, month_grids
@@ -159,3 +159,19 @@ def calendar_exception_delete(request, pk: int):
     )
     messages.success(request, _("The exception was removed."))
     return redirect("calendar-year", year=year)
+
+
+# --- large exports ---------------------------------------------------------------------------
+
+
+@login_required
+def export_job(request, pk: int):
+    """The progress of a large export; only the user who asked for it finds it."""
+    job = exports.job_of(request.user, pk)
+    template = "dialogue/_export_job_status.html" if request.htmx else "dialogue/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request, pk: int):
+    return exports.job_download(request.user, pk)

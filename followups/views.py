@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, storage
+from dialogue import access, audit, exports, storage
 from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency, Milestone
@@ -234,24 +234,30 @@ def session_notice_pdf(request, pk: int):
 # --- assignments -----------------------------------------------------------------------------
 
 
-@login_required
-def assignment_list(request):
-    """Agency responders: their agency's assignments; staff: their units'. Open ones by default,
-    sorted by due date, so the overdue come first."""
-    if not access.has_role(request.user, *LIST_ROLES):
-        raise Http404
+def filtered_assignments(user, data):
+    """The assignment list as the user filtered it (the page and followups.exports)."""
     # The pager's links carry only the cursor when no filter was chosen: still the open ones.
-    form = AssignmentFilterForm(request.GET if "status" in request.GET else None)
+    form = AssignmentFilterForm(data if "status" in data else None)
     status = form.cleaned_data["status"] if form.is_valid() else Assignment.Status.OPEN
-    assignments = Assignment.objects.visible_to(request.user).select_related(
-        "petition", "agency", "unit"
-    )
+    assignments = Assignment.objects.visible_to(user).select_related("petition", "agency", "unit")
     if status:
         assignments = assignments.filter(status=status)
     pending = Extension.objects.filter(assignment=OuterRef("pk"), status=Extension.Status.REQUESTED)
     if form.is_valid() and form.cleaned_data["pending_extension"]:
         assignments = assignments.filter(Exists(pending))
     assignments = assignments.annotate(has_pending_extension=Exists(pending))
+    return assignments, form
+
+
+@login_required
+def assignment_list(request):
+    """Agency responders: their agency's assignments; staff: their units'. Open ones by default,
+    sorted by due date, so the overdue come first."""
+    if not access.has_role(request.user, *LIST_ROLES):
+        raise Http404
+    if (export := exports.response_for(request, "assignments")) is not None:
+        return export
+    assignments, form = filtered_assignments(request.user, request.GET)
     page = keyset_page(
         assignments.defer("petition__search"),
         order=ASSIGNMENT_ORDER,
@@ -477,22 +483,16 @@ def _overdue_roots(user) -> list[AdministrativeUnit]:
     return list(roots.values())
 
 
-@login_required
-def overdue_list(request):
-    """Open assignments past their due date in the user's units, the longest overdue first.
-
-    Kept to a handful of queries whatever the size (DESIGN §10): no total count, keyset pages on
-    the open-rows index, the filters' options limited to the top of the user's scope."""
-    user = request.user
-    if not access.has_role(user, *OVERDUE_ROLES):
-        raise Http404
-    today, calendar = timezone.localdate(), get_calendar()
+def filtered_overdue(user, data, *, today):
+    """The overdue list as the user filtered it, with the filter form offering the choices near
+    the top of the user's scope (the page and followups.exports)."""
+    calendar = get_calendar()
     roots = _overdue_roots(user)
     root_ids = [unit.pk for unit in roots]
     around = sorted({pk for unit in roots for pk in (*unit.ancestor_ids, unit.pk)})
     scope_units = AdministrativeUnit.objects.where_user_is(user, *OVERDUE_ROLES)
     form = OverdueFilterForm(
-        request.GET or None,
+        data or None,
         units=scope_units,
         agencies=Agency.objects.filter(
             Q(unit__in=scope_units) | Q(unit_id__in=around)
@@ -523,6 +523,22 @@ def overdue_list(request):
             else Agency.objects.filter(unit_id__in=around, is_active=True)
         ).select_related("unit")[:UNIT_CHOICE_LIMIT],
     )
+    return assignments, form
+
+
+@login_required
+def overdue_list(request):
+    """Open assignments past their due date in the user's units, the longest overdue first.
+
+    Kept to a handful of queries whatever the size (DESIGN §10): no total count, keyset pages on
+    the open-rows index, the filters' options limited to the top of the user's scope."""
+    user = request.user
+    if not access.has_role(user, *OVERDUE_ROLES):
+        raise Http404
+    if (export := exports.response_for(request, "overdue")) is not None:
+        return export
+    today, calendar = timezone.localdate(), get_calendar()
+    assignments, form = filtered_overdue(user, request.GET, today=today)
     page = keyset_page(
         assignments.select_related("petition__field", "agency", "unit").only(
             "id",
@@ -547,5 +563,11 @@ def overdue_list(request):
     return render(
         request,
         "followups/assignment_overdue.html",
-        {"page": page, "filter_form": form, "today": today},
+        {
+            "page": page,
+            "filter_form": form,
+            "today": today,
+            # One COUNT on the open-rows index: the total the supervisors asked for (issue 15).
+            "total": assignments.order_by().count(),
+        },
     )
