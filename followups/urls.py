@@ -28,4 +28,5 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension-decide"),
     path("responses/<int:pk>/pdf/", views.response_pdf, name="response-pdf"),
     path("overdue/", views.overdue_list, name="overdue-list"),
+    path("dashboard/", views.supervisor_dashboard, name="dashboard"),
 ]

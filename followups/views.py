@@ -25,7 +25,7 @@ from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency, Milestone
 from dialogue.pagination import keyset_page
 from dialogue.workcalendar import get_calendar
-from followups import documents, services
+from followups import dashboard, documents, services
 from followups.deadlines import working_days_overdue
 from followups.forms import (
     UNIT_CHOICE_LIMIT,
@@ -569,5 +569,52 @@ def overdue_list(request):
             "today": today,
             # One COUNT on the open-rows index: the total the supervisors asked for (issue 15).
             "total": assignments.order_by().count(),
+        },
+    )
+
+
+# --- the supervisors' dashboard --------------------------------------------------------------
+
+DASHBOARD_ROLES = (access.SUPERVISOR, access.ADMINISTRATOR)
+
+
+def dashboard_unit(user, pk: int | str | None) -> AdministrativeUnit:
+    """The unit asked for, if the user supervises it; otherwise the top of the user's scope.
+    A unit outside the scope is a 404."""
+    units = AdministrativeUnit.objects.where_user_is(user, *DASHBOARD_ROLES)
+    if pk not in (None, ""):
+        try:
+            return get_object_or_404(units, pk=int(pk))
+        except (TypeError, ValueError) as error:
+            raise Http404 from error
+    unit = units.order_by("depth", "path").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def dashboard_year(value, today) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+@login_required
+def supervisor_dashboard(request):
+    """Figures of a unit in the user's supervision and everything below it, for a year."""
+    if not access.has_role(request.user, *DASHBOARD_ROLES):
+        raise Http404
+    today = timezone.localdate()
+    unit = dashboard_unit(request.user, request.GET.get("unit"))
+    data = dashboard.build(unit, year=dashboard_year(request.GET.get("year"), today), today=today)
+    return render(
+        request,
+        "followups/dashboard.html",
+        {
+            "d": data,
+            "charts": dashboard.charts(data),
+            "years": range(today.year, today.year - 6, -1),
         },
     )
