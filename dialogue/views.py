@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogue import access, audit, exports, services
+from dialogue import home as home_panels
 from dialogue.forms import CalendarExceptionForm, DeadlineCalculatorForm, ReasonForm
 from dialogue.models import AdministrativeUnit, Agency, CalendarException
 from dialogue.workcalendar import get_calendar, month_grids
@@ -42,7 +43,11 @@ def home(request):
                 AdministrativeUnit.objects.subtree(m.unit).exclude(pk=m.unit.pk).count()
             )
         panels.append(panel)
-    return render(request, "dialogue/home.html", {"panels": panels})
+    return render(
+        request,
+        "dialogue/home.html",
+        {"panels": panels, "work": home_panels.panels_for(request, timezone.localdate())},
+    )
 
 
 @login_required
