@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from dialogue import storage
@@ -208,7 +209,9 @@ def test_draft_edit_issue_and_read_back(world, login, records):
         ):
             assert fragment in text, fragment
         assert "DỰ THẢO" not in text
-        assert b"<svg" not in bytes(stored.content)  # the chart is drawn, not embedded as text
+        # The chart goes into the document as inline SVG (drawn by WeasyPrint as vectors).
+        html = render_to_string(annual_report.REPORT_TEMPLATE, annual_report.report_context(report))
+        assert "<svg" in html and "Tỷ lệ ý kiến đã giải quyết" in html
         pdf = client.get(reverse("annual-report-pdf", args=[report.pk]))
         assert pdf.content == bytes(stored.content)
         # Issued: read-only.
