@@ -17,6 +17,7 @@ MODULES = [
     "bench.console",
     "bench.followups",
     "bench.units",
+    "bench.supervise",
 ]
 
 

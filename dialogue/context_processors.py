@@ -19,6 +19,9 @@ def navigation(request) -> dict:
         items.append((_("Assignments"), "assignment-list"))
         if access.has_role(user, access.ORGANISER, access.SUPERVISOR, access.ADMINISTRATOR):
             items.append((_("Overdue"), "overdue-list"))
+        if access.has_role(user, access.SUPERVISOR, access.ADMINISTRATOR):
+            items.append((_("Dashboard"), "dashboard"))
+        items.append((_("Annual reports"), "annual-report-list"))
         items += [
             (_("Working-day calendar"), "calendar"),
             (_("Deadline calculator"), "deadline-calculator"),

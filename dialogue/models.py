@@ -555,3 +555,56 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} (v{self.version})"
+
+
+class ExportJob(models.Model):
+    """A large export written by a worker (dialogue.exports): only its owner sees it, for 24 h.
+
+    The file is kept in the database like StoredDocument: web and worker processes share only
+    PostgreSQL and Redis (DESIGN §9), so a file written by a worker on another machine must be
+    readable by any web process.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    list_name = models.CharField(_("list"), max_length=50)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    total = models.PositiveIntegerField(_("rows expected"), default=0)
+    progress = models.PositiveIntegerField(_("rows written"), default=0)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["expires_at"], name="export_job_expires_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.list_name}.{self.format} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.progress * 100 // self.total)

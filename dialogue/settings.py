@@ -263,7 +263,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "followups.tasks.deliver_reminders_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Deletes exports past their 24 hours and writes any whose task was lost.
+    "dialogue-export-sweep-every-10-minutes": {
+        "task": "dialogue.tasks.export_purge_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
+# An export with more rows than this runs as a Celery task with a progress page (dialogue.exports).
+EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=10_000)
 # Seconds after which a reminder left "sending" (its worker died) or "failed" is tried again.
 # Longer than CELERY_TASK_TIME_LIMIT, well under the visibility timeout (check followups.W001).
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)

@@ -10,3 +10,23 @@ def ping(token: str) -> dict:
     Nothing is written, so running it any number of times is harmless.
     """
     return {"token": token, "at": timezone.now().isoformat(), "eager": bool(ping.request.is_eager)}
+
+
+@shared_task(acks_late=True)
+def export_run_task(job_id: int) -> None:
+    """Write one large export (dialogue.exports.export_job_run).
+
+    The job is claimed with a conditional UPDATE from "waiting" to "being written", so a second
+    delivery of the same task finds nothing to claim and does nothing.
+    """
+    from dialogue.exports import export_job_run
+
+    export_job_run(job_id)
+
+
+@shared_task
+def export_purge_task() -> int:
+    """Delete the exports past their 24 hours. Deleting what is already gone is a no-op."""
+    from dialogue.exports import export_jobs_purge
+
+    return export_jobs_purge()

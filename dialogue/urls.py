@@ -22,6 +22,8 @@ urlpatterns = [
         views.calendar_exception_delete,
         name="calendar-exception-delete",
     ),
+    path("exports/<int:pk>/", views.export_job, name="export-job"),
+    path("exports/<int:pk>/download/", views.export_job_download, name="export-job-download"),
     path("", include("sessions.urls")),
     path("", include("petitions.urls")),
     path("", include("followups.urls")),

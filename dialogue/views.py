@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, services
+from dialogue import access, audit, exports, services
+from dialogue import home as home_panels
 from dialogue.forms import CalendarExceptionForm, DeadlineCalculatorForm, ReasonForm, unit_label
 from dialogue.models import AdministrativeUnit, Agency, CalendarException
 from dialogue.textfold import fold_query
@@ -45,7 +46,11 @@ def home(request):
                 AdministrativeUnit.objects.subtree(m.unit).exclude(pk=m.unit.pk).count()
             )
         panels.append(panel)
-    return render(request, "dialogue/home.html", {"panels": panels})
+    return render(
+        request,
+        "dialogue/home.html",
+        {"panels": panels, "work": home_panels.panels_for(request, timezone.localdate())},
+    )
 
 
 @login_required
@@ -187,3 +192,19 @@ def calendar_exception_delete(request, pk: int):
     )
     messages.success(request, _("The exception was removed."))
     return redirect("calendar-year", year=year)
+
+
+# --- large exports ---------------------------------------------------------------------------
+
+
+@login_required
+def export_job(request, pk: int):
+    """The progress of a large export; only the user who asked for it finds it."""
+    job = exports.job_of(request.user, pk)
+    template = "dialogue/_export_job_status.html" if request.htmx else "dialogue/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request, pk: int):
+    return exports.job_download(request.user, pk)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.forms import DateInput, StyledForm, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
-from followups import services
-from followups.models import Assignment, ConclusionNotice, Response
+from followups import annual_report, services
+from followups.models import AnnualReport, Assignment, ConclusionNotice, Response
 from followups.unresolved import proposed_agencies
 from petitions.models import Field, Petition
 
@@ -277,3 +277,68 @@ class OverdueFilterForm(StyledForm, forms.Form):
                 ("", self.fields[name].empty_label),
                 *((row.pk, label(row)) for row in rows),
             ]
+
+
+# --- the annual report -----------------------------------------------------------------------
+
+
+class AnnualReportNewForm(StyledForm, forms.Form):
+    unit = forms.ModelChoiceField(label=_("Reporting unit"), queryset=AdministrativeUnit.objects)
+    year = forms.IntegerField(label=_("Year reported on"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class AnnualReportForm(StyledForm, forms.ModelForm):
+    """The narrative sections, the header and the signature, and one reason per commune that
+    did not hold its conference (fields `reason_<unit id>`)."""
+
+    class Meta:
+        model = AnnualReport
+        fields = list(annual_report.EDITABLE_FIELDS)
+        widgets = {
+            name: _textarea(8)
+            for name in (
+                "situation",
+                "direction",
+                "preparation",
+                "results",
+                "shortcomings",
+                "assessment",
+                "proposals",
+            )
+        } | {"recipients": _textarea(4)}
+
+    def __init__(self, *args, not_held=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = self.instance.reasons or {}
+        self.reason_names = []
+        for row in not_held:
+            name = f"reason_{row.unit_id}"
+            self.fields[name] = forms.CharField(
+                label=_("Why %(unit)s did not hold its conference") % {"unit": row.name},
+                required=False,
+                max_length=500,
+                initial=reasons.get(str(row.unit_id), ""),
+            )
+            self.reason_names.append((str(row.unit_id), name))
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in annual_report.EDITABLE_FIELDS}
+
+    def reasons(self) -> dict[str, str]:
+        return {unit_id: self.cleaned_data.get(name, "") for unit_id, name in self.reason_names}
+
+
+class AnnualReportIssueForm(StyledForm, forms.Form):
+    prefix = "issue"
+
+    number = forms.CharField(
+        label=_("Number and symbol"),
+        max_length=50,
+        required=False,
+        help_text=_("For example: 12/BC-UBND."),
+    )
+    issued_on = forms.DateField(label=_("Date of issue"), required=False, widget=DateInput())

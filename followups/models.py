@@ -9,7 +9,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models import AdministrativeUnit, Agency, DeadlineRule
-from followups.querysets import AssignmentQuerySet, ConclusionNoticeQuerySet, ReminderQuerySet
+from followups.querysets import (
+    AnnualReportQuerySet,
+    AssignmentQuerySet,
+    ConclusionNoticeQuerySet,
+    ReminderQuerySet,
+)
 from petitions.models import Petition
 from sessions.models import DialogueSession, SignerCapacity
 
@@ -426,3 +431,84 @@ class Recomputation(models.Model):
 
     def __str__(self) -> str:
         return f"{', '.join(self.days)} ({self.get_status_display()})"
+
+
+class AnnualReport(models.Model):
+    """Báo cáo kết quả tổ chức hội nghị đối thoại hằng năm (the Điện Biên outline, 2024): one per
+    reporting unit and year. Its figures are computed from the records (followups.annual_report);
+    the narrative sections are pre-filled with them and edited by the organisers of the unit."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("reporting unit"),
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year reported on"))
+    parent_body = models.CharField(_("parent body"), max_length=200, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    number = models.CharField(
+        _("number and symbol"), max_length=50, blank=True, help_text=_("For example: 12/BC-UBND.")
+    )
+    place = models.CharField(_("place"), max_length=100)
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=400)
+    situation = models.TextField(_("I. Characteristics and situation"), blank=True)
+    direction = models.TextField(_("II. Leadership, direction and guidance"), blank=True)
+    preparation = models.TextField(_("III.1. Preparation"), blank=True)
+    results = models.TextField(_("III.2. Results"), blank=True)
+    shortcomings = models.TextField(_("III.3. Shortcomings and their causes"), blank=True)
+    assessment = models.TextField(_("III.4. Overall assessment and lessons"), blank=True)
+    proposals = models.TextField(_("IV. Proposals and recommendations"), blank=True)
+    #: Why each commune that did not hold its conference did not: {unit id (text): reason}.
+    reasons = models.JSONField(_("reasons for not holding"), default=dict, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True, help_text=_("One per line."))
+    signer_capacity = models.CharField(
+        _("signing capacity"), max_length=10, choices=SignerCapacity.choices, blank=True
+    )
+    signer_body = models.CharField(_("signing on behalf of"), max_length=200, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="annual_report_once_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.title} ({self.year})"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED

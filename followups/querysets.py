@@ -23,6 +23,16 @@ class ConclusionNoticeQuerySet(ScopedQuerySet):
         return self.scoped(user, MANAGE_ROLES, "unit")
 
 
+class AnnualReportQuerySet(ScopedQuerySet):
+    """Organisers of the reporting unit write it; staff of the unit and supervisors above read."""
+
+    def visible_to(self, user) -> AnnualReportQuerySet:
+        return self.scoped(user, READ_ROLES, "unit")
+
+    def editable_by(self, user) -> AnnualReportQuerySet:
+        return self.scoped(user, MANAGE_ROLES, "unit")
+
+
 class AssignmentQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> AssignmentQuerySet:
         """Staff see their units' assignments; agency responders only their agency's."""

@@ -28,4 +28,14 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension-decide"),
     path("responses/<int:pk>/pdf/", views.response_pdf, name="response-pdf"),
     path("overdue/", views.overdue_list, name="overdue-list"),
+    path("dashboard/", views.supervisor_dashboard, name="dashboard"),
+    path("reports/annual/", views.annual_report_list, name="annual-report-list"),
+    path("reports/annual/<int:pk>/", views.annual_report_detail, name="annual-report-detail"),
+    path("reports/annual/<int:pk>/issue/", views.annual_report_issue, name="annual-report-issue"),
+    path("reports/annual/<int:pk>/pdf/", views.annual_report_pdf, name="annual-report-pdf"),
+    path(
+        "reports/annual/<int:pk>/appendix.xlsx",
+        views.annual_report_appendix,
+        name="annual-report-appendix",
+    ),
 ]

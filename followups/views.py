@@ -7,29 +7,33 @@ a 404; so is a POST by someone who may only read it (writes resolve through writ
 from __future__ import annotations
 
 import copy
+import tempfile
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, storage, uploads
+from dialogue import access, audit, exports, storage, uploads
 from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency, Milestone
 from dialogue.pagination import keyset_page
 from dialogue.workcalendar import get_calendar
-from followups import documents, services
+from followups import annual_report, dashboard, documents, services
 from followups.deadlines import working_days_overdue
 from followups.forms import (
     UNIT_CHOICE_LIMIT,
     AddAgencyForm,
+    AnnualReportForm,
+    AnnualReportIssueForm,
+    AnnualReportNewForm,
     AssignmentFilterForm,
     ExtensionDecisionForm,
     ExtensionForm,
@@ -39,7 +43,7 @@ from followups.forms import (
     OverdueFilterForm,
     ResponseForm,
 )
-from followups.models import Assignment, ConclusionNotice, Extension, Response
+from followups.models import AnnualReport, Assignment, ConclusionNotice, Extension, Response
 from followups.querysets import OVERDUE_ROLES
 from followups.unresolved import ASSIGNABLE_STATUSES, petitions_to_assign
 from petitions.models import Petition
@@ -240,24 +244,30 @@ def session_notice_pdf(request, pk: int):
 # --- assignments -----------------------------------------------------------------------------
 
 
-@login_required
-def assignment_list(request):
-    """Agency responders: their agency's assignments; staff: their units'. Open ones by default,
-    sorted by due date, so the overdue come first."""
-    if not access.has_role(request.user, *LIST_ROLES):
-        raise Http404
+def filtered_assignments(user, data):
+    """The assignment list as the user filtered it (the page and followups.exports)."""
     # The pager's links carry only the cursor when no filter was chosen: still the open ones.
-    form = AssignmentFilterForm(request.GET if "status" in request.GET else None)
+    form = AssignmentFilterForm(data if "status" in data else None)
     status = form.cleaned_data["status"] if form.is_valid() else Assignment.Status.OPEN
-    assignments = Assignment.objects.visible_to(request.user).select_related(
-        "petition", "agency", "unit"
-    )
+    assignments = Assignment.objects.visible_to(user).select_related("petition", "agency", "unit")
     if status:
         assignments = assignments.filter(status=status)
     pending = Extension.objects.filter(assignment=OuterRef("pk"), status=Extension.Status.REQUESTED)
     if form.is_valid() and form.cleaned_data["pending_extension"]:
         assignments = assignments.filter(Exists(pending))
     assignments = assignments.annotate(has_pending_extension=Exists(pending))
+    return assignments, form
+
+
+@login_required
+def assignment_list(request):
+    """Agency responders: their agency's assignments; staff: their units'. Open ones by default,
+    sorted by due date, so the overdue come first."""
+    if not access.has_role(request.user, *LIST_ROLES):
+        raise Http404
+    if (export := exports.response_for(request, "assignments")) is not None:
+        return export
+    assignments, form = filtered_assignments(request.user, request.GET)
     page = keyset_page(
         assignments.defer("petition__search"),
         order=ASSIGNMENT_ORDER,
@@ -489,22 +499,16 @@ def _overdue_roots(user) -> list[AdministrativeUnit]:
     return list(roots.values())
 
 
-@login_required
-def overdue_list(request):
-    """Open assignments past their due date in the user's units, the longest overdue first.
-
-    Kept to a handful of queries whatever the size (DESIGN §10): no total count, keyset pages on
-    the open-rows index, the filters' options limited to the top of the user's scope."""
-    user = request.user
-    if not access.has_role(user, *OVERDUE_ROLES):
-        raise Http404
-    today, calendar = timezone.localdate(), get_calendar()
+def filtered_overdue(user, data, *, today):
+    """The overdue list as the user filtered it, with the filter form offering the choices near
+    the top of the user's scope (the page and followups.exports)."""
+    calendar = get_calendar()
     roots = _overdue_roots(user)
     root_ids = [unit.pk for unit in roots]
     around = sorted({pk for unit in roots for pk in (*unit.ancestor_ids, unit.pk)})
     scope_units = AdministrativeUnit.objects.where_user_is(user, *OVERDUE_ROLES)
     form = OverdueFilterForm(
-        request.GET or None,
+        data or None,
         units=scope_units,
         agencies=Agency.objects.filter(
             Q(unit__in=scope_units) | Q(unit_id__in=around)
@@ -535,6 +539,22 @@ def overdue_list(request):
             else Agency.objects.filter(unit_id__in=around, is_active=True)
         ).select_related("unit")[:UNIT_CHOICE_LIMIT],
     )
+    return assignments, form
+
+
+@login_required
+def overdue_list(request):
+    """Open assignments past their due date in the user's units, the longest overdue first.
+
+    Kept to a handful of queries whatever the size (DESIGN §10): no total count, keyset pages on
+    the open-rows index, the filters' options limited to the top of the user's scope."""
+    user = request.user
+    if not access.has_role(user, *OVERDUE_ROLES):
+        raise Http404
+    if (export := exports.response_for(request, "overdue")) is not None:
+        return export
+    today, calendar = timezone.localdate(), get_calendar()
+    assignments, form = filtered_overdue(user, request.GET, today=today)
     page = keyset_page(
         assignments.select_related("petition__field", "agency", "unit").only(
             "id",
@@ -559,5 +579,195 @@ def overdue_list(request):
     return render(
         request,
         "followups/assignment_overdue.html",
-        {"page": page, "filter_form": form, "today": today},
+        {
+            "page": page,
+            "filter_form": form,
+            "today": today,
+            # One COUNT on the open-rows index: the total the supervisors asked for (issue 15).
+            "total": assignments.order_by().count(),
+        },
+    )
+
+
+# --- the supervisors' dashboard --------------------------------------------------------------
+
+DASHBOARD_ROLES = (access.SUPERVISOR, access.ADMINISTRATOR)
+
+
+def dashboard_unit(user, pk: int | str | None) -> AdministrativeUnit:
+    """The unit asked for, if the user supervises it; otherwise the top of the user's scope.
+    A unit outside the scope is a 404."""
+    units = AdministrativeUnit.objects.where_user_is(user, *DASHBOARD_ROLES)
+    if pk not in (None, ""):
+        try:
+            return get_object_or_404(units, pk=int(pk))
+        except (TypeError, ValueError) as error:
+            raise Http404 from error
+    unit = units.order_by("depth", "path").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def dashboard_year(value, today) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+@login_required
+def supervisor_dashboard(request):
+    """Figures of a unit in the user's supervision and everything below it, for a year."""
+    if not access.has_role(request.user, *DASHBOARD_ROLES):
+        raise Http404
+    today = timezone.localdate()
+    unit = dashboard_unit(request.user, request.GET.get("unit"))
+    data = dashboard.build(unit, year=dashboard_year(request.GET.get("year"), today), today=today)
+    return render(
+        request,
+        "followups/dashboard.html",
+        {
+            "d": data,
+            "charts": dashboard.charts(data),
+            "years": range(today.year, today.year - 6, -1),
+        },
+    )
+
+
+# --- the annual report -----------------------------------------------------------------------
+
+
+def _get_report(user, pk: int, *, write: bool = False) -> AnnualReport:
+    reports = (
+        AnnualReport.objects.editable_by(user) if write else AnnualReport.objects.visible_to(user)
+    )
+    return get_object_or_404(reports.select_related("unit__parent"), pk=pk)
+
+
+@login_required
+def annual_report_list(request):
+    """The annual reports of the user's units; organisers start the year's draft here."""
+    if not access.is_staff_member(request.user):
+        raise Http404
+    units = AdministrativeUnit.objects.where_user_is(request.user, access.ORGANISER)
+    today = timezone.localdate()
+    form = AnnualReportNewForm(
+        request.POST or None, units=units, initial={"year": today.year - (today.month < 7)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = annual_report.annual_report_draft(
+                actor=request.user, unit=form.cleaned_data["unit"], year=form.cleaned_data["year"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The report was drafted from the records: check it."))
+            return redirect("annual-report-detail", pk=report.pk)
+    return render(
+        request,
+        "followups/annual_report_list.html",
+        {
+            "reports": AnnualReport.objects.visible_to(request.user).select_related("unit")[:100],
+            "form": form if units.exists() else None,
+        },
+    )
+
+
+def _report_page(request, report: AnnualReport, *, can_edit: bool, **bound):
+    figures = annual_report.load(report.unit, report.year, report.reasons)
+    editable = can_edit and not report.is_issued
+    context = {
+        "report": report,
+        "figures": figures,
+        "due": annual_report.report_due(report.year, get_calendar()),
+        "can_edit": editable,
+        "form": None,
+        "issue_form": None,
+        "chart": annual_report.report_context(report, figures)["chart"],
+        "stored_versions": storage.versions(report, annual_report.REPORT_DOCUMENT),
+        "history": audit.history(report)[:50],
+    }
+    if editable:
+        context["form"] = bound.get("form") or AnnualReportForm(
+            instance=report, not_held=figures.not_held
+        )
+        context["issue_form"] = bound.get("issue_form") or AnnualReportIssueForm(
+            initial={"number": report.number, "issued_on": timezone.localdate()}
+        )
+    return render(request, "followups/annual_report_detail.html", context)
+
+
+@login_required
+def annual_report_detail(request, pk: int):
+    report = _get_report(request.user, pk, write=request.method == "POST")
+    can_edit = AnnualReport.objects.editable_by(request.user).filter(pk=report.pk).exists()
+    if request.method != "POST":
+        return _report_page(request, report, can_edit=can_edit)
+    if report.is_issued:
+        messages.error(request, annual_report.REPORT_ISSUED_READ_ONLY)
+        return redirect("annual-report-detail", pk=report.pk)
+    figures = annual_report.load(report.unit, report.year, report.reasons)
+    form = AnnualReportForm(request.POST, instance=copy.copy(report), not_held=figures.not_held)
+    if form.is_valid():
+        try:
+            annual_report.annual_report_update(
+                actor=request.user,
+                report=report,
+                reasons=form.reasons(),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The draft of the report was saved."))
+            return redirect("annual-report-detail", pk=report.pk)
+    return _report_page(request, report, can_edit=True, form=form)
+
+
+@login_required
+@require_POST
+def annual_report_issue(request, pk: int):
+    report = _get_report(request.user, pk, write=True)
+    form = AnnualReportIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            report = annual_report.annual_report_issue(
+                actor=request.user,
+                report=report,
+                number=form.cleaned_data["number"],
+                issued_on=form.cleaned_data["issued_on"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Report %(number)s was issued.") % {"number": report.number}
+            )
+            return redirect("annual-report-detail", pk=report.pk)
+    return _report_page(request, report, can_edit=True, issue_form=form)
+
+
+@login_required
+def annual_report_pdf(request, pk: int):
+    report = _get_report(request.user, pk)
+    stored = storage.latest(report, annual_report.REPORT_DOCUMENT) if report.is_issued else None
+    if stored is not None:
+        return pdf_response(bytes(stored.content), stored.filename)
+    return pdf_response(annual_report.report_pdf(report), annual_report.report_filename(report))
+
+
+@login_required
+def annual_report_appendix(request, pk: int):
+    report = _get_report(request.user, pk)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    annual_report.appendix_xlsx(report, handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=annual_report.appendix_filename(report),
+        content_type=exports.XLSX_TYPE,
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import audit
+from dialogue import audit, exports
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page
@@ -53,26 +53,32 @@ def _get_preparation(user, pk: int) -> Preparation:
     )
 
 
-@login_required
-def petition_list(request):
-    petitions = Petition.objects.visible_to(request.user).select_related("field", "session")
-    form = PetitionFilterForm(
-        request.GET or None, units=AdministrativeUnit.objects.visible_to(request.user)
-    )
+def filtered_petitions(user, data):
+    """The petition list as the user filtered it: (queryset, form, session). The page and its
+    exports (petitions.exports) both use it, so they show the same rows."""
+    petitions = Petition.objects.visible_to(user).select_related("field", "session", "unit")
+    form = PetitionFilterForm(data or None, units=AdministrativeUnit.objects.visible_to(user))
     session = None
     if form.is_valid():
         data = form.cleaned_data
         petitions = petitions.search(data["q"])
         if data["session"]:
-            session = get_object_or_404(
-                DialogueSession.objects.visible_to(request.user), pk=data["session"]
-            )
+            sessions = DialogueSession.objects.visible_to(user)
+            session = get_object_or_404(sessions, pk=data["session"])
             petitions = petitions.filter(session=session)
         if data["unit"]:
             petitions = petitions.filter(unit__path__startswith=data["unit"].path)
         for name in ("status", "scope", "source", "field", "competence"):
             if data[name]:
                 petitions = petitions.filter(**{name: data[name]})
+    return petitions, form, session
+
+
+@login_required
+def petition_list(request):
+    if (export := exports.response_for(request, "petitions")) is not None:
+        return export
+    petitions, form, session = filtered_petitions(request.user, request.GET)
     page = keyset_page(petitions, order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE)
     can_add = session is not None and (
         DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()

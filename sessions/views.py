@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, storage
+from dialogue import access, audit, exports, storage
 from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
@@ -36,6 +36,7 @@ from sessions.forms import (
 from sessions.models import DialogueSession, Plan, Speaker
 
 PAGE_SIZE = 50
+SESSION_ORDER = ("-starts_at", "-id")
 #: How each timeline state is shown: label and Bootstrap colour.
 TIMELINE_STATES = {
     timeline.DONE: (gettext_lazy("Done"), "success"),
@@ -239,16 +240,14 @@ def plan_pdf(request, pk: int):
 # --- sessions --------------------------------------------------------------------------------
 
 
-@login_required
-def session_list(request):
+def filtered_sessions(user, data):
+    """The session list as the user filtered it (the page and sessions.exports)."""
     sessions = (
-        DialogueSession.objects.visible_to(request.user)
+        DialogueSession.objects.visible_to(user)
         .select_related("unit", "plan")
         .prefetch_related("unit__successors")
     )
-    form = SessionFilterForm(
-        request.GET or None, units=AdministrativeUnit.objects.visible_to(request.user)
-    )
+    form = SessionFilterForm(data or None, units=AdministrativeUnit.objects.visible_to(user))
     if form.is_valid():
         data = form.cleaned_data
         sessions = sessions.search(data["q"])
@@ -258,8 +257,16 @@ def session_list(request):
             sessions = sessions.filter(status=data["status"])
         if data["year"]:
             sessions = sessions.filter(starts_at__year=data["year"])
+    return sessions, form
+
+
+@login_required
+def session_list(request):
+    if (export := exports.response_for(request, "sessions")) is not None:
+        return export
+    sessions, form = filtered_sessions(request.user, request.GET)
     page = keyset_page(
-        sessions, order=("-starts_at", "-id"), cursor=request.GET.get("after"), size=PAGE_SIZE
+        sessions, order=SESSION_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE
     )
     return render(request, "sessions/session_list.html", {"page": page, "filter_form": form})
 
@@ -406,9 +413,20 @@ def session_invitation_pdf(request, pk: int):
 # --- speakers --------------------------------------------------------------------------------
 
 
+def session_speaker_rows(user, pk: int):
+    """The speakers of one session in queue order (the page and sessions.exports)."""
+    session = _get_speaker_session(user, pk)
+    return session, session.speakers.queue().select_related("likely_duplicate_of")
+
+
 @login_required
 def session_speakers(request, pk: int):
     """The speaker register of one session, with the registration form."""
+    if (
+        request.method == "GET"
+        and (export := exports.response_for(request, "session-speakers", session=pk)) is not None
+    ):
+        return export
     session = _get_speaker_session(request.user, pk)
     form = SpeakerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

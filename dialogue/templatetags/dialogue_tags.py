@@ -34,3 +34,12 @@ def query_without(context, *keys: str) -> str:
 def lines(text: str | None) -> list[str]:
     """Non-empty lines of a "one per line" field."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.simple_tag(takes_context=True)
+def export_query(context, fmt: str) -> str:
+    """The list's current filters, without the pager's cursor, asking for an export as `fmt`."""
+    query = context["request"].GET.copy()
+    query.pop("after", None)
+    query["format"] = fmt
+    return query.urlencode()

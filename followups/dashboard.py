@@ -1,0 +1,317 @@
+"""The supervisors' dashboard: figures of one unit and everything below it, for one year.
+
+Plain functions over querysets; the view resolves the unit through dialogue.access (a unit the
+user does not supervise is a 404) and passes it here. Every figure is one grouped query, folded
+in Python into the totals, the rows per child unit, per agency, per field and per month, so the
+page costs the same dozen queries at a commune and at the whole country.
+
+Definitions (the year is the calendar year):
+
+- a *commune* is a unit with no unit below it (levels are data: a ward, a commune, a special
+  zone); it *held* its dialogue when one of its sessions that year reached "held" or later
+  (the Điện Biên guidance and the 2025 Law on Local Government: at least one a year);
+- petitions are counted by the day they were received; *assigned* means given to an agency
+  after the session (still open, answered or forwarded); *resolved* is Petition.is_resolved;
+- assignments are counted by the day they were made, and judged today: *on time* and *late*
+  are answered ones (closed on or before / after the due date), *overdue* are open past their
+  due date, *open* are open and not yet due; the on-time rate is on time ÷ (on time + late +
+  overdue), the items whose deadline has given its verdict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import ExtractMonth
+from django.utils.translation import gettext as _
+
+from dialogue.charts import Chart, bar_chart, paired_columns
+from dialogue.models import AdministrativeUnit, Agency
+from followups.models import Assignment
+from petitions.models import Petition
+from sessions.models import DialogueSession
+
+HELD_STATUSES = ("held", "concluded", "closed")
+ASSIGNED_STATUSES = ("assigned", "answered", "forwarded")
+OLDEST = 10
+
+
+@dataclass
+class Tally:
+    """Assignments judged today."""
+
+    total: int = 0
+    on_time: int = 0
+    late: int = 0
+    open: int = 0
+    overdue: int = 0
+    forwarded: int = 0
+
+    def add(self, other: Tally) -> None:
+        for name in ("total", "on_time", "late", "open", "overdue", "forwarded"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def judged(self) -> int:
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Percent answered on time of those whose deadline has passed or who answered."""
+        return round(100 * self.on_time / self.judged, 1) if self.judged else None
+
+
+@dataclass
+class PetitionTally:
+    received: int = 0
+    answered_at_session: int = 0
+    assigned: int = 0
+    resolved: int = 0
+    forwarded: int = 0
+    routed_out: int = 0
+
+    def add(self, other: PetitionTally) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class ChildRow:
+    unit: AdministrativeUnit
+    is_self: bool = False
+    communes: int = 0
+    communes_held: int = 0
+    sessions_held: int = 0
+    assignments: Tally = field(default_factory=Tally)
+
+    @property
+    def communes_without(self) -> int:
+        return self.communes - self.communes_held
+
+
+@dataclass
+class Dashboard:
+    unit: AdministrativeUnit
+    year: int
+    today: date
+    ancestors: list[AdministrativeUnit]
+    children: list[ChildRow]
+    sessions_held: int
+    communes: int
+    communes_without: list[dict]
+    petitions: PetitionTally
+    petitions_by_field: list[tuple[str, PetitionTally]]
+    assignments: Tally
+    by_agency: list[tuple[Agency | dict, Tally]]
+    by_field: list[tuple[str, Tally]]
+    months: list[tuple[int, int, int]]
+    oldest_overdue: list[Assignment]
+
+    @property
+    def communes_held(self) -> int:
+        return self.communes - len(self.communes_without)
+
+
+def _child_key(path: str, root: str) -> str:
+    """The id (as text) of the child of `root` that `path` lies under; "" for root itself."""
+    return path[len(root) :].split("/", 1)[0]
+
+
+def _tally_counts(today: date) -> dict:
+    answered = Q(status=Assignment.Status.ANSWERED)
+    is_open = Q(status=Assignment.Status.OPEN)
+    return {
+        "total": Count("pk"),
+        "on_time": Count("pk", filter=answered & Q(closed_on__lte=F("due_on"))),
+        "late": Count("pk", filter=answered & Q(closed_on__gt=F("due_on"))),
+        "open": Count("pk", filter=is_open & Q(due_on__gte=today)),
+        "overdue": Count("pk", filter=is_open & Q(due_on__lt=today)),
+        "forwarded": Count("pk", filter=Q(status=Assignment.Status.FORWARDED)),
+    }
+
+
+def _tally(row: dict) -> Tally:
+    return Tally(**{name: row[name] for name in Tally.__dataclass_fields__})
+
+
+def _petition_counts() -> dict:
+    return {
+        "received": Count("pk"),
+        "answered_at_session": Count("pk", filter=Q(status=Petition.Status.ANSWERED_AT_SESSION)),
+        "assigned": Count("pk", filter=Q(status__in=ASSIGNED_STATUSES)),
+        "resolved": Count("pk", filter=Q(is_resolved=True)),
+        "forwarded": Count("pk", filter=Q(status=Petition.Status.FORWARDED)),
+        "routed_out": Count("pk", filter=Q(status=Petition.Status.ROUTED_OUT)),
+    }
+
+
+# --- the queries (one each) ------------------------------------------------------------------
+
+
+def assignments_of(unit: AdministrativeUnit, year: int):
+    return Assignment.objects.filter(unit__path__startswith=unit.path, assigned_on__year=year)
+
+
+def petitions_of(unit: AdministrativeUnit, year: int):
+    return Petition.objects.filter(unit__path__startswith=unit.path, received_on__year=year)
+
+
+def sessions_held_of(unit: AdministrativeUnit, year: int):
+    return DialogueSession.objects.filter(
+        unit__path__startswith=unit.path, starts_at__year=year, status__in=HELD_STATUSES
+    )
+
+
+def communes_of(unit: AdministrativeUnit, year: int):
+    """The units without a unit below them, each with whether it held a dialogue that year."""
+    below = AdministrativeUnit.objects.filter(parent=OuterRef("pk"))
+    held = DialogueSession.objects.filter(
+        unit=OuterRef("pk"), starts_at__year=year, status__in=HELD_STATUSES
+    )
+    return (
+        AdministrativeUnit.objects.filter(path__startswith=unit.path, is_active=True)
+        .annotate(has_below=Exists(below), held=Exists(held))
+        .filter(has_below=False)
+        .values("pk", "name", "path", "held")
+        .order_by("path")
+    )
+
+
+def oldest_overdue(unit: AdministrativeUnit, today: date):
+    """The ten assignments longest past due under `unit`, whatever the year they were made."""
+    return list(
+        Assignment.objects.overdue(on=today)
+        .filter(unit__path__startswith=unit.path)
+        .select_related("agency", "unit", "petition")
+        .defer("petition__search")
+        .order_by("due_on", "id")[:OLDEST]
+    )
+
+
+def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
+    """Every figure of the dashboard of `unit` (already checked to be in the user's scope)."""
+    # 1. The units around: ancestors for the breadcrumbs and children for the rows.
+    around = list(
+        AdministrativeUnit.objects.filter(Q(pk__in=unit.ancestor_ids) | Q(parent=unit)).order_by(
+            "depth", "name"
+        )
+    )
+    ancestors = [u for u in around if u.pk in unit.ancestor_ids]
+    children = {str(u.pk): ChildRow(unit=u) for u in around if u.parent_id == unit.pk}
+    self_row = ChildRow(unit=unit, is_self=True)
+
+    def row_for(path: str) -> ChildRow:
+        return children.get(_child_key(path, unit.path), self_row)
+
+    # 2. Communes and whether each held its dialogue.
+    communes = list(communes_of(unit, year))
+    for commune in communes:
+        row = row_for(commune["path"])
+        row.communes += 1
+        row.communes_held += commune["held"]
+    # 3. Sessions held, per unit.
+    sessions_held = 0
+    for row in sessions_held_of(unit, year).values("unit__path").annotate(n=Count("pk")).order_by():
+        row_for(row["unit__path"]).sessions_held += row["n"]
+        sessions_held += row["n"]
+    # 4. Petitions per field and month of receipt.
+    petitions, by_field_p = PetitionTally(), defaultdict(PetitionTally)
+    received_by_month, resolved_by_month = defaultdict(int), defaultdict(int)
+    field_names = {}
+    for row in (
+        petitions_of(unit, year)
+        .annotate(month=ExtractMonth("received_on"))
+        .values("field_id", "field__name", "month")
+        .annotate(**_petition_counts())
+        .order_by()
+    ):
+        tally = PetitionTally(**{n: row[n] for n in PetitionTally.__dataclass_fields__})
+        petitions.add(tally)
+        by_field_p[row["field_id"]].add(tally)
+        field_names[row["field_id"]] = row["field__name"]
+        received_by_month[row["month"]] += tally.received
+        resolved_by_month[row["month"]] += tally.answered_at_session
+    # 5. Assignments per field and month closed (answered ones resolve a petition's part).
+    today_counts = _tally_counts(today)
+    assignments, by_field_a = Tally(), defaultdict(Tally)
+    for row in (
+        assignments_of(unit, year)
+        .annotate(month=ExtractMonth("closed_on"))
+        .values("petition__field_id", "petition__field__name", "month")
+        .annotate(**today_counts)
+        .order_by()
+    ):
+        tally = _tally(row)
+        assignments.add(tally)
+        by_field_a[row["petition__field_id"]].add(tally)
+        field_names[row["petition__field_id"]] = row["petition__field__name"]
+        if row["month"] is not None:
+            resolved_by_month[row["month"]] += tally.on_time + tally.late
+    # 6. Assignments per agency.
+    by_agency = [
+        ({"pk": row["agency_id"], "name": row["agency__name"]}, _tally(row))
+        for row in assignments_of(unit, year)
+        .values("agency_id", "agency__name")
+        .annotate(**today_counts)
+        .order_by()
+    ]
+    by_agency.sort(key=lambda item: (-item[1].overdue, -item[1].total, item[0]["name"]))
+    # 7. Assignments per child unit.
+    for row in assignments_of(unit, year).values("unit__path").annotate(**today_counts).order_by():
+        row_for(row["unit__path"]).assignments.add(_tally(row))
+
+    rows = sorted(children.values(), key=lambda r: r.unit.name)
+    if self_row.sessions_held or self_row.assignments.total or self_row.communes:
+        rows.insert(0, self_row)
+    return Dashboard(
+        unit=unit,
+        year=year,
+        today=today,
+        ancestors=ancestors,
+        children=rows,
+        sessions_held=sessions_held,
+        communes=len(communes),
+        communes_without=[c for c in communes if not c["held"]],
+        petitions=petitions,
+        petitions_by_field=sorted(
+            ((field_names[pk], t) for pk, t in by_field_p.items()), key=lambda x: -x[1].received
+        ),
+        assignments=assignments,
+        by_agency=by_agency,
+        by_field=sorted(
+            ((field_names[pk], t) for pk, t in by_field_a.items()), key=lambda x: -x[1].total
+        ),
+        months=[(m, received_by_month[m], resolved_by_month[m]) for m in range(1, 13)],
+        oldest_overdue=oldest_overdue(unit, today),
+    )
+
+
+def charts(dashboard: Dashboard) -> list[Chart]:
+    """The dashboard's three charts, each with its numbers as a table."""
+    rates = [
+        (row.unit.name, row.assignments.on_time_rate)
+        for row in dashboard.children
+        if row.assignments.on_time_rate is not None
+    ]
+    return [
+        bar_chart(
+            _("On-time rate per unit"),
+            rates,
+            maximum=100,
+            suffix=" %",
+            headers=(_("Unit"), _("On time")),
+        ),
+        bar_chart(
+            _("Petitions by field"),
+            [(name, t.received) for name, t in dashboard.petitions_by_field],
+            headers=(_("Field"), _("Petitions")),
+        ),
+        paired_columns(
+            _("Petitions received and resolved per month"),
+            [(f"{m:02d}", received, resolved) for m, received, resolved in dashboard.months],
+            headers=(_("Month"), _("Received"), _("Resolved")),
+        ),
+    ]
