@@ -212,6 +212,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Longer than CELERY_TASK_TIME_LIMIT, well under the visibility timeout (check followups.W001).
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
 
+# The public petition lookup: at most this many look-ups per client address per window (seconds).
+PUBLIC_LOOKUP_LIMIT = env.int("PUBLIC_LOOKUP_LIMIT", default=20)
+PUBLIC_LOOKUP_WINDOW = env.int("PUBLIC_LOOKUP_WINDOW", default=600)
+# Citizens' personal data is anonymised this many years after their session (dialogue.retention).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+
 # E-mail: console by default; smtp+tls://user:pass@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Đối thoại <no-reply@localhost>")

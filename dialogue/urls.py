@@ -21,6 +21,9 @@ urlpatterns = [
         views.calendar_exception_delete,
         name="calendar-exception-delete",
     ),
+    # Public pages for citizens, each served by the app that owns the data (DESIGN §2).
+    path("cong-khai/", include("petitions.public_urls")),
+    path("cong-khai/", include("followups.public_urls")),
     path("", include("sessions.urls")),
     path("", include("petitions.urls")),
     path("", include("followups.urls")),

@@ -171,3 +171,7 @@ class PetitionCaptureForm(StyledForm, forms.Form):
             "answer_at_session": data.get("answer_at_session") or "",
             "answered_by": data.get("answered_by") or "",
         }
+
+
+class ReceiptEmailForm(StyledForm, forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the petitioner"))

@@ -10,6 +10,7 @@ urlpatterns = [
         name="petition-create",
     ),
     path("petitions/<int:pk>/", views.petition_detail, name="petition-detail"),
+    path("petitions/<int:pk>/receipt/", views.petition_receipt, name="petition-receipt"),
     path("petitions/<int:pk>/edit/", views.petition_edit, name="petition-edit"),
     path(
         "petitions/<int:pk>/preparations/",

@@ -14,6 +14,7 @@ from dialogue import audit
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page
+from dialogue.qr import qr_svg
 from petitions import services
 from petitions.forms import (
     PetitionCaptureForm,
@@ -21,6 +22,7 @@ from petitions.forms import (
     PetitionForm,
     PreparationAnswerForm,
     PreparationForm,
+    ReceiptEmailForm,
 )
 from petitions.models import Petition, Preparation
 from sessions.models import DialogueSession
@@ -221,5 +223,34 @@ def petition_capture(request, session_pk: int):
             "session": session,
             "saved": saved,
             "captured": session.petitions.filter(source="at_session").order_by("-pk")[:20],
+        },
+    )
+
+
+@login_required
+def petition_receipt(request, pk: int):
+    """The printable receipt (reference and QR code); POST e-mails it to a typed address."""
+    petition = get_object_or_404(
+        Petition.objects.with_personal_data_for(request.user).select_related(
+            "session", "unit", "field"
+        ),
+        pk=pk,
+    )
+    form = ReceiptEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.petition_send_receipt(
+            actor=request.user, petition=petition, email=form.cleaned_data["email"]
+        )
+        messages.success(request, _("The receipt was sent by e-mail."))
+        return redirect("petition-receipt", pk=petition.pk)
+    url = services.lookup_url(petition)
+    return render(
+        request,
+        "petitions/petition_receipt.html",
+        {
+            "petition": petition,
+            "url": url,
+            "qr": qr_svg(url, title=petition.reference),
+            "email_form": form,
         },
     )
