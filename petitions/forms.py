@@ -175,3 +175,15 @@ class PetitionCaptureForm(StyledForm, forms.Form):
 
 class ReceiptEmailForm(StyledForm, forms.Form):
     email = forms.EmailField(label=_("E-mail address of the petitioner"))
+
+
+class PetitionImportForm(StyledForm, forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("Filled from the template; at most 5,000 rows."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
