@@ -117,3 +117,10 @@ class ReasonForm(StyledForm, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class LegalHoldForm(forms.Form):
+    """Place (hold=1, with a reason) or lift (hold=0) the legal hold of a session or petition."""
+
+    hold = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    reason = forms.CharField(max_length=300, required=False)

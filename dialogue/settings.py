@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0),
     },
     # Sends what is pending and retries failed rows and rows a dead worker left "sending".
+    # Citizens' personal data past RETENTION_YEARS is anonymised (followups.anonymisation).
+    "followups-retention-sweep-monthly": {
+        "task": "followups.tasks.retention_sweep_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=30),
+    },
     "followups-deliver-reminders-every-5-minutes": {
         "task": "followups.tasks.deliver_reminders_task",
         "schedule": crontab(minute="*/5"),

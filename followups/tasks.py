@@ -110,3 +110,13 @@ def recompute_due_dates_task(days: list[str]) -> int:
     left alone, so a second run changes and records nothing.
     """
     return services.recompute_due_dates(days=[date.fromisoformat(d) for d in days])
+
+
+@shared_task(acks_late=True)
+def retention_sweep_task() -> dict:
+    """Anonymise the citizens' data of sessions past RETENTION_YEARS (followups.anonymisation).
+    It selects only sessions not yet anonymised and runs in one transaction, so a second run, or
+    a run after a killed one, finds exactly what is still due."""
+    from followups import anonymisation
+
+    return anonymisation.retention_sweep().as_dict()

@@ -342,3 +342,28 @@ def petition_send_receipt(*, actor: User, petition: Petition, email: str) -> Non
     body = render_to_string(RECEIPT_EMAIL_BODY_TEMPLATE, context)
     send_mail(subject, body, None, [email])
     audit.record(petition, actor=actor, action="receipt_sent")
+
+
+LEGAL_HOLD_REASON_REQUIRED = _("Say why the personal data must be kept (the legal hold).")
+
+
+@transaction.atomic
+def petition_set_legal_hold(
+    *, actor: User, petition: Petition, hold: bool, reason: str = ""
+) -> Petition:
+    """Keep (or stop keeping) the petition's personal data past the retention period."""
+    if hold and not reason.strip():
+        raise ValidationError({"legal_hold_reason": LEGAL_HOLD_REASON_REQUIRED})
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    before = {"legal_hold": petition.legal_hold}
+    petition.legal_hold = hold
+    petition.legal_hold_reason = reason.strip() if hold else ""
+    petition.save(update_fields=["legal_hold", "legal_hold_reason", "updated_at"])
+    audit.record(
+        petition,
+        actor=actor,
+        action="legal_hold",
+        changes=audit.diff(before, {"legal_hold": hold}),
+        reason=petition.legal_hold_reason,
+    )
+    return petition

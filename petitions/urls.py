@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("petitions/<int:pk>/", views.petition_detail, name="petition-detail"),
     path("petitions/<int:pk>/receipt/", views.petition_receipt, name="petition-receipt"),
+    path("petitions/<int:pk>/legal-hold/", views.petition_legal_hold, name="petition-legal-hold"),
     path("petitions/<int:pk>/edit/", views.petition_edit, name="petition-edit"),
     path(
         "petitions/<int:pk>/preparations/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogue import audit
-from dialogue.forms import apply_service_errors
+from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page
 from dialogue.qr import qr_svg
@@ -147,6 +148,7 @@ def petition_detail(request, pk: int):
             else None,
             "answer_form": PreparationAnswerForm(initial={"answered_on": timezone.localdate()}),
             "history": audit.history(petition)[:50],
+            "retention_years": settings.RETENTION_YEARS,
         },
     )
 
@@ -352,3 +354,21 @@ def petition_import_apply(request, pk: int):
                 _("%(count)s petitions were imported.") % {"count": petition_import.imported_count},
             )
     return redirect("petition-import-detail", pk=petition_import.pk)
+
+
+@login_required
+@require_POST
+def petition_legal_hold(request, pk: int):
+    petition = _get_petition(request.user, pk, write=True)
+    form = LegalHoldForm(request.POST)
+    if form.is_valid():
+        try:
+            services.petition_set_legal_hold(
+                actor=request.user, petition=petition, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The legal hold was saved."))
+    return redirect("petition-detail", pk=petition.pk)
