@@ -15,6 +15,7 @@ MODULES = [
     "bench.documents",
     "bench.console",
     "bench.followups",
+    "bench.citizen",
 ]
 
 

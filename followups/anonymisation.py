@@ -31,7 +31,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
@@ -198,20 +198,39 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
 
 
 def _rebuild_petition_search(stamp: datetime) -> None:
-    """The folded search column of the anonymised petitions, from their new values."""
+    """The folded search column of the anonymised petitions, from their new values (folding is
+    Python). One UPDATE per SEARCH_BATCH rows: on PostgreSQL from two arrays (unnest), elsewhere
+    as one executemany; Django's bulk_update builds a CASE whose cost grows with the batch
+    squared (21 s for 20,000 rows on PostgreSQL)."""
     rows = (
         Petition.objects.filter(anonymised_at=stamp)
         .values_list("pk", "petitioner_name", "petitioner_address", "content")
         .order_by("pk")
     )
-    batch = []
+    batch: list[tuple[int, str]] = []
     for pk, name, address, content in rows.iterator(chunk_size=SEARCH_BATCH):
-        batch.append(Petition(pk=pk, search=search_document(name, address, content)))
+        batch.append((pk, search_document(name, address, content)))
         if len(batch) >= SEARCH_BATCH:
-            Petition.objects.bulk_update(batch, ["search"])
+            _write_search(batch)
             batch = []
     if batch:
-        Petition.objects.bulk_update(batch, ["search"])
+        _write_search(batch)
+
+
+def _write_search(batch: list[tuple[int, str]]) -> None:
+    table = connection.ops.quote_name(Petition._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS p SET search = v.search "  # noqa: S608 (quoted table name)
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, search) WHERE p.id = v.id",
+                [[pk for pk, _ in batch], [text for _, text in batch]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET search = %s WHERE id = %s",  # noqa: S608
+                [(text, pk) for pk, text in batch],
+            )
 
 
 def _rerender_minutes(sessions) -> int:
