@@ -150,7 +150,7 @@ class Preview:
 
     @property
     def is_valid(self) -> bool:
-        return not self.file_errors and self.rows and not any(r.errors for r in self.rows)
+        return bool(self.rows) and not self.file_errors and not any(r.errors for r in self.rows)
 
 
 def sha256(content: bytes) -> str:
