@@ -18,6 +18,7 @@ MODULES = [
     "bench.followups",
     "bench.units",
     "bench.supervise",
+    "bench.citizen",
 ]
 
 

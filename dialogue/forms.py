@@ -187,3 +187,10 @@ def unit_label(unit) -> str:
     name = unit.display_name_with_successor
     parent = getattr(unit, "parent", None) if unit.parent_id else None
     return f"{name} — {parent.name}" if parent is not None else name
+
+
+class LegalHoldForm(forms.Form):
+    """Place (hold=1, with a reason) or lift (hold=0) the legal hold of a session or petition."""
+
+    hold = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    reason = forms.CharField(max_length=300, required=False)

@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0),
     },
     # Sends what is pending and retries failed rows and rows a dead worker left "sending".
+    # Citizens' personal data past RETENTION_YEARS is anonymised (followups.anonymisation).
+    "followups-retention-sweep-monthly": {
+        "task": "followups.tasks.retention_sweep_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=30),
+    },
     "followups-deliver-reminders-every-5-minutes": {
         "task": "followups.tasks.deliver_reminders_task",
         "schedule": crontab(minute="*/5"),
@@ -274,6 +279,12 @@ EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=10_000)
 # Seconds after which a reminder left "sending" (its worker died) or "failed" is tried again.
 # Longer than CELERY_TASK_TIME_LIMIT, well under the visibility timeout (check followups.W001).
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=600)
+
+# The public petition lookup: at most this many look-ups per client address per window (seconds).
+PUBLIC_LOOKUP_LIMIT = env.int("PUBLIC_LOOKUP_LIMIT", default=20)
+PUBLIC_LOOKUP_WINDOW = env.int("PUBLIC_LOOKUP_WINDOW", default=600)
+# Citizens' personal data is anonymised this many years after their session (dialogue.retention).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 
 # E-mail: console by default; smtp+tls://user:pass@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

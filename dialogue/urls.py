@@ -24,6 +24,9 @@ urlpatterns = [
     ),
     path("exports/<int:pk>/", views.export_job, name="export-job"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export-job-download"),
+    # Public pages for citizens, each served by the app that owns the data (DESIGN §2).
+    path("cong-khai/", include("petitions.public_urls")),
+    path("cong-khai/", include("followups.public_urls")),
     path("", include("sessions.urls")),
     path("", include("petitions.urls")),
     path("", include("followups.urls")),

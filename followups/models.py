@@ -512,3 +512,59 @@ class AnnualReport(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
+
+
+class Publication(models.Model):
+    """The published results of a session (Luật Tổ chức chính quyền địa phương 2025: posted on
+    the notice board and told to hamlets within 10 days). Unpublishing keeps the row; the public
+    page then answers 410 Gone. Each change is recorded on this row (dialogue.audit)."""
+
+    session = models.OneToOneField(
+        DialogueSession,
+        verbose_name=_("dialogue session"),
+        on_delete=models.PROTECT,
+        related_name="publication",
+    )
+    # Copied from the session: the public index of a unit filters without a join.
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unpublished_at = models.DateTimeField(_("unpublished at"), null=True, blank=True)
+    unpublished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("unpublished by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("publication of results")
+        verbose_name_plural = _("publications of results")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["unit", "-published_at"],
+                condition=models.Q(unpublished_at__isnull=True),
+                name="publication_unit_live_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+    @property
+    def is_live(self) -> bool:
+        return self.unpublished_at is None

@@ -134,3 +134,13 @@ def recompute_due_dates_task(recomputation_id: int | list[str]) -> int:
     ):
         enqueue(recompute_due_dates_task, recomputation_id)
     return changed
+
+
+@shared_task(acks_late=True)
+def retention_sweep_task() -> dict:
+    """Anonymise the citizens' data of sessions past RETENTION_YEARS (followups.anonymisation).
+    It selects only sessions not yet anonymised and runs in one transaction, so a second run, or
+    a run after a killed one, finds exactly what is still due."""
+    from followups import anonymisation
+
+    return anonymisation.retention_sweep().as_dict()

@@ -10,6 +10,8 @@ urlpatterns = [
     path(
         "sessions/<int:pk>/notice/issue/", views.session_notice_issue, name="session-notice-issue"
     ),
+    path("sessions/<int:pk>/publish/", views.session_publish, name="session-publish"),
+    path("sessions/<int:pk>/unpublish/", views.session_unpublish, name="session-unpublish"),
     path("sessions/<int:pk>/notice/pdf/", views.session_notice_pdf, name="session-notice-pdf"),
     path("assignments/", views.assignment_list, name="assignment-list"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),

@@ -27,6 +27,7 @@ from dialogue.models import AdministrativeUnit, Agency, Milestone
 from dialogue.pagination import keyset_page
 from dialogue.workcalendar import get_calendar
 from followups import annual_report, dashboard, documents, services
+from followups import publication as publishing
 from followups.deadlines import working_days_overdue
 from followups.forms import (
     UNIT_CHOICE_LIMIT,
@@ -43,7 +44,14 @@ from followups.forms import (
     OverdueFilterForm,
     ResponseForm,
 )
-from followups.models import AnnualReport, Assignment, ConclusionNotice, Extension, Response
+from followups.models import (
+    AnnualReport,
+    Assignment,
+    ConclusionNotice,
+    Extension,
+    Publication,
+    Response,
+)
 from followups.querysets import OVERDUE_ROLES
 from followups.unresolved import ASSIGNABLE_STATUSES, petitions_to_assign
 from petitions.models import Petition
@@ -148,6 +156,8 @@ def _notice_page(
             "petition_id", "agency__name"
         )
         context["stored_versions"] = storage.versions(notice, services.NOTICE_DOCUMENT)
+        context["publication"] = Publication.objects.filter(session=session).first()
+        context["can_publish"] = can_edit
     return render(request, "followups/notice_detail.html", context)
 
 
@@ -771,3 +781,34 @@ def annual_report_appendix(request, pk: int):
         filename=annual_report.appendix_filename(report),
         content_type=exports.XLSX_TYPE,
     )
+
+
+@login_required
+@require_POST
+def session_publish(request, pk: int):
+    """Publish (or publish again) the session's results on its public page."""
+    session = _get_session(request.user, pk, write=True)
+    try:
+        publishing.publication_publish(actor=request.user, session=session)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The results are published."))
+    return redirect("session-notice", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_unpublish(request, pk: int):
+    session = _get_session(request.user, pk, write=True)
+    try:
+        publishing.publication_unpublish(
+            actor=request.user, session=session, reason=request.POST.get("reason", "")[:500]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The results are no longer published."))
+    return redirect("session-notice", pk=session.pk)

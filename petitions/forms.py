@@ -178,3 +178,19 @@ class PetitionCaptureForm(StyledForm, forms.Form):
             "answer_at_session": data.get("answer_at_session") or "",
             "answered_by": data.get("answered_by") or "",
         }
+
+
+class ReceiptEmailForm(StyledForm, forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the petitioner"))
+
+
+class PetitionImportForm(StyledForm, forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("Filled from the template; at most 5,000 rows."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.models import AdministrativeUnit, Agency
 from petitions.querysets import PetitionQuerySet, PreparationQuerySet
+from petitions.reference import new_reference
 from sessions.models import DialogueSession, MinutesEntry
 
 #: Added to `times_raised` (a positive int, < 2**31) in `list_rank` for unresolved petitions.
@@ -178,6 +179,15 @@ class Petition(models.Model):
         output_field=models.BigIntegerField(),
         db_persist=True,
     )
+    # What the citizen follows the petition by (petitions.reference): printed on the receipt,
+    # typed into the public lookup. Never the database id.
+    reference = models.CharField(
+        _("public reference"), max_length=14, unique=True, default=new_reference, editable=False
+    )
+    # A legal hold keeps the personal data past the retention period (dialogue.retention).
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.CharField(_("reason for the legal hold"), max_length=300, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = PetitionQuerySet.as_manager()
 
@@ -264,3 +274,53 @@ class Preparation(models.Model):
     @property
     def is_done(self) -> bool:
         return self.answered_on is not None
+
+
+class PetitionImport(models.Model):
+    """An XLSX of petitions collected before the session (petitions.importing).
+
+    One row per (session, file SHA-256): uploading the same file again finds this row, so the
+    file is imported at most once. The file is kept as uploaded, for the record.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Checked, not imported")
+        RUNNING = "running", _("Being imported")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    session = models.ForeignKey(
+        DialogueSession,
+        verbose_name=_("dialogue session"),
+        on_delete=models.PROTECT,
+        related_name="petition_imports",
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("file"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    imported_count = models.PositiveIntegerField(_("petitions imported"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("petition import")
+        verbose_name_plural = _("petition imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "sha256"], name="petition_import_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.sha256[:12]})"

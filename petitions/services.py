@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -316,5 +321,50 @@ def petition_capture(
         actor=actor,
         action="captured",
         reason=petition.routing_reason if petition.is_routed_out else "",
+    )
+    return petition
+
+
+RECEIPT_EMAIL_SUBJECT_TEMPLATE = "emails/receipt-subject.txt"
+RECEIPT_EMAIL_BODY_TEMPLATE = "emails/receipt-body.txt"
+
+
+def lookup_url(petition: Petition) -> str:
+    """The absolute address of the petition's public status page (printed and e-mailed)."""
+    query = urlencode({"ma": petition.reference})
+    return f"{settings.SITE_URL}{reverse('public-lookup')}?{query}"
+
+
+def petition_send_receipt(*, actor: User, petition: Petition, email: str) -> None:
+    """E-mail the receipt to an address the secretary typed in. The address is not stored or
+    recorded in the history (it is personal data); the history says a receipt was sent."""
+    context = {"petition": petition, "url": lookup_url(petition)}
+    subject = " ".join(render_to_string(RECEIPT_EMAIL_SUBJECT_TEMPLATE, context).split())
+    body = render_to_string(RECEIPT_EMAIL_BODY_TEMPLATE, context)
+    send_mail(subject, body, None, [email])
+    audit.record(petition, actor=actor, action="receipt_sent")
+
+
+LEGAL_HOLD_REASON_REQUIRED = _("Say why the personal data must be kept (the legal hold).")
+
+
+@transaction.atomic
+def petition_set_legal_hold(
+    *, actor: User, petition: Petition, hold: bool, reason: str = ""
+) -> Petition:
+    """Keep (or stop keeping) the petition's personal data past the retention period."""
+    if hold and not reason.strip():
+        raise ValidationError({"legal_hold_reason": LEGAL_HOLD_REASON_REQUIRED})
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    before = {"legal_hold": petition.legal_hold}
+    petition.legal_hold = hold
+    petition.legal_hold_reason = reason.strip() if hold else ""
+    petition.save(update_fields=["legal_hold", "legal_hold_reason", "updated_at"])
+    audit.record(
+        petition,
+        actor=actor,
+        action="legal_hold",
+        changes=audit.diff(before, {"legal_hold": hold}),
+        reason=petition.legal_hold_reason,
     )
     return petition

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogue import audit, exports
-from dialogue.forms import apply_service_errors
+from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page
-from petitions import services
+from dialogue.qr import qr_svg
+from petitions import importing, services
 from petitions.forms import (
     PetitionCaptureForm,
     PetitionFilterForm,
     PetitionForm,
+    PetitionImportForm,
     PreparationAnswerForm,
     PreparationForm,
+    ReceiptEmailForm,
 )
-from petitions.models import Petition, Preparation
+from petitions.models import Petition, PetitionImport, Preparation
 from sessions.models import DialogueSession
 
 PAGE_SIZE = 50
@@ -150,6 +155,7 @@ def petition_detail(request, pk: int):
             else None,
             "answer_form": PreparationAnswerForm(initial={"answered_on": timezone.localdate()}),
             "history": audit.history(petition)[:50],
+            "retention_years": settings.RETENTION_YEARS,
         },
     )
 
@@ -230,3 +236,146 @@ def petition_capture(request, session_pk: int):
             "captured": session.petitions.filter(source="at_session").order_by("-pk")[:20],
         },
     )
+
+
+@login_required
+def petition_receipt(request, pk: int):
+    """The printable receipt (reference and QR code); POST e-mails it to a typed address."""
+    petition = get_object_or_404(
+        Petition.objects.with_personal_data_for(request.user).select_related(
+            "session", "unit", "field"
+        ),
+        pk=pk,
+    )
+    form = ReceiptEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.petition_send_receipt(
+            actor=request.user, petition=petition, email=form.cleaned_data["email"]
+        )
+        messages.success(request, _("The receipt was sent by e-mail."))
+        return redirect("petition-receipt", pk=petition.pk)
+    url = services.lookup_url(petition)
+    return render(
+        request,
+        "petitions/petition_receipt.html",
+        {
+            "petition": petition,
+            "url": url,
+            "qr": qr_svg(url, title=petition.reference),
+            "email_form": form,
+        },
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def petition_import_template(request, session_pk: int):
+    _get_session_for_petitions(request.user, session_pk)
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-kien-nghi.xlsx"'
+    return response
+
+
+@login_required
+def petition_import(request, session_pk: int):
+    """Upload an XLSX of petitions collected beforehand; the preview follows."""
+    session = _get_session_for_petitions(request.user, session_pk)
+    form = PetitionImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > importing.MAX_MEGABYTES * 1024 * 1024:
+            form.add_error("file", importing.FILE_TOO_LARGE % {"limit": importing.MAX_MEGABYTES})
+        else:
+            petition_import = importing.import_upload(
+                actor=request.user, session=session, filename=upload.name, content=upload.read()
+            )
+            return redirect("petition-import-detail", pk=petition_import.pk)
+    return render(
+        request,
+        "petitions/petition_import.html",
+        {
+            "form": form,
+            "session": session,
+            "imports": session.petition_imports.defer("content")[:20],
+        },
+    )
+
+
+def _get_import(user, pk: int) -> PetitionImport:
+    return get_object_or_404(
+        PetitionImport.objects.filter(
+            session__in=DialogueSession.objects.editable_by(user)
+        ).select_related("session__unit"),
+        pk=pk,
+    )
+
+
+@login_required
+def petition_import_detail(request, pk: int):
+    """The preview: every row with its errors on the field; then the import and its progress."""
+    petition_import = _get_import(request.user, pk)
+    preview = None
+    if petition_import.status != PetitionImport.Status.IMPORTED:
+        preview = importing.check(petition_import.session, bytes(petition_import.content))
+    return render(
+        request,
+        "petitions/petition_import_detail.html",
+        {
+            "petition_import": petition_import,
+            "session": petition_import.session,
+            "preview": preview,
+            "columns": importing.COLUMNS,
+            "progress": importing.progress(petition_import),
+            "running": petition_import.status == PetitionImport.Status.RUNNING,
+        },
+    )
+
+
+@login_required
+@require_POST
+def petition_import_apply(request, pk: int):
+    petition_import = _get_import(request.user, pk)
+    if petition_import.status == PetitionImport.Status.IMPORTED:
+        messages.info(
+            request,
+            importing.ALREADY_IMPORTED
+            % {"date": f"{timezone.localtime(petition_import.imported_at):%d/%m/%Y %H:%M}"},
+        )
+        return redirect("petition-import-detail", pk=petition_import.pk)
+    try:
+        started = importing.petition_import_start(
+            actor=request.user, petition_import=petition_import
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if started:
+            messages.info(request, _("The import has started; this page shows its progress."))
+        else:
+            petition_import.refresh_from_db()
+            messages.success(
+                request,
+                _("%(count)s petitions were imported.") % {"count": petition_import.imported_count},
+            )
+    return redirect("petition-import-detail", pk=petition_import.pk)
+
+
+@login_required
+@require_POST
+def petition_legal_hold(request, pk: int):
+    petition = _get_petition(request.user, pk, write=True)
+    form = LegalHoldForm(request.POST)
+    if form.is_valid():
+        try:
+            services.petition_set_legal_hold(
+                actor=request.user, petition=petition, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The legal hold was saved."))
+    return redirect("petition-detail", pk=petition.pk)

@@ -253,6 +253,11 @@ class DialogueSession(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     search = models.TextField(editable=False, default="")
+    # A legal hold keeps the citizens' personal data past the retention period.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.CharField(_("reason for the legal hold"), max_length=300, blank=True)
+    # Set by the retention sweep (dialogue.retention) when the personal data was removed.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = DialogueSessionQuerySet.as_manager()
 

@@ -541,3 +541,28 @@ def speaker_move(*, actor: User, speaker: Speaker, to_position: int) -> Speaker:
     )
     current.refresh_from_db()
     return current
+
+
+LEGAL_HOLD_REASON_REQUIRED = _("Say why the personal data must be kept (the legal hold).")
+
+
+@transaction.atomic
+def session_set_legal_hold(
+    *, actor: User, session: DialogueSession, hold: bool, reason: str = ""
+) -> DialogueSession:
+    """Keep (or stop keeping) the session's citizens' data past the retention period."""
+    if hold and not reason.strip():
+        raise ValidationError({"legal_hold_reason": LEGAL_HOLD_REASON_REQUIRED})
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    before = {"legal_hold": session.legal_hold}
+    session.legal_hold = hold
+    session.legal_hold_reason = reason.strip() if hold else ""
+    session.save(update_fields=["legal_hold", "legal_hold_reason", "updated_at"])
+    audit.record(
+        session,
+        actor=actor,
+        action="legal_hold",
+        changes=audit.diff(before, {"legal_hold": hold}),
+        reason=session.legal_hold_reason,
+    )
+    return session

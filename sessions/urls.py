@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:plan_pk>/sessions/new/", views.session_create, name="session-create"),
     path("sessions/", views.session_list, name="session-list"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/legal-hold/", views.session_legal_hold, name="session-legal-hold"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/status/", views.session_transition, name="session-transition"),
     path("sessions/<int:pk>/milestones/", views.session_milestone, name="session-milestone"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from dialogue import access, audit, exports, storage
 from dialogue.documents import pdf_response
-from dialogue.forms import apply_service_errors
+from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
 from dialogue.pagination import keyset_page
 from sessions import documents, services, timeline
@@ -331,6 +332,7 @@ def session_detail(request, pk: int, *, confirm_form=None, status=200):
             ],
             "secretaries": session.secretaries.all(),
             "can_edit": can_edit,
+            "retention_years": settings.RETENTION_YEARS,
             "can_use_console": DialogueSession.objects.console_for(request.user)
             .filter(pk=session.pk)
             .exists(),
@@ -516,3 +518,21 @@ def speaker_move(request, pk: int):
     else:
         messages.error(request, _("Enter a position of 1 or more."))
     return redirect("session-speakers", pk=speaker.session_id)
+
+
+@login_required
+@require_POST
+def session_legal_hold(request, pk: int):
+    session = _get_session(request.user, pk, write=True)
+    form = LegalHoldForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_set_legal_hold(
+                actor=request.user, session=session, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The legal hold was saved."))
+    return redirect("session-detail", pk=session.pk)

@@ -50,7 +50,10 @@ def base_petition(world) -> Petition:
 def open_assignments(petition, agency, due_dates, *, unit=None, content=None) -> list[Assignment]:
     """Open assignments made directly (bulk_create, not through the services): one cloned
     petition each, so thousands cost two queries."""
-    fields = [f for f in Petition._meta.concrete_fields if not f.primary_key]
+    # The public reference is unique: each clone draws its own (the field's default).
+    fields = [
+        f for f in Petition._meta.concrete_fields if not f.primary_key and f.name != "reference"
+    ]
     clones = []
     for n, _due in enumerate(due_dates, start=1):
         clone = Petition(**{f.attname: getattr(petition, f.attname) for f in fields})
