@@ -353,3 +353,6 @@ def _superuser_only(model) -> None:
 # Two-step devices hold secrets: administrators reset them with the user action above instead.
 for _model in (AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice):
     _superuser_only(_model)
+
+# Unit mergers: superusers only (dialogue.admin_units).
+from dialogue import admin_units  # noqa: E402, F401

@@ -1,15 +1,16 @@
 """Admin for unit mergers: recorded through dialogue.services.unit_merge, never edited after.
 
-Registered from DialogueConfig.ready() so that dialogue/admin.py stays as it is; the lead may move
-the import there.
+A merger is decided nationally (a resolution of the National Assembly's Standing Committee), so
+only superusers record one; imported by dialogue/admin.py.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from dialogue import access, services
+from dialogue import services
 from dialogue.models import UnitSuccession
+from dialogue.scoped_admin import SuperuserOnlyAdminMixin
 
 
 class UnitSuccessionForm(forms.ModelForm):
@@ -31,17 +32,13 @@ class UnitSuccessionForm(forms.ModelForm):
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     form = UnitSuccessionForm
     list_display = ["predecessor", "successor", "on", "source"]
     list_filter = ["on"]
     search_fields = ["predecessor__name", "successor__name", "predecessor__code"]
     autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
-
-    def get_queryset(self, request):
-        scope = access.scope_for(request.user, roles=[access.ADMINISTRATOR])
-        return super().get_queryset(request).filter(scope.unit_q("successor"))
 
     def has_change_permission(self, request, obj=None):
         # A merger is history: a wrong one is corrected by the database administrator.

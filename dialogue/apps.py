@@ -8,4 +8,4 @@ class DialogueConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from dialogue import admin_units, checks  # noqa: F401  (registers the checks, the admin)
+        from dialogue import checks  # noqa: F401  (registers the checks)

@@ -36,6 +36,7 @@ from dialogue.models import (
     DeadlineProfile,
     Membership,
     Role,
+    UnitSuccession,
     User,
 )
 from dialogue.scoped_admin import (
@@ -172,6 +173,11 @@ SUPERUSER_MAKERS = {
     ),
     "axes.accesslog": lambda: AccessLog.objects.create(**_SIGN_IN),
     "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(**_SIGN_IN),
+    "dialogue.unitsuccession": lambda: UnitSuccession.objects.create(
+        predecessor=UnitFactory(name="Tỉnh Cũ"),
+        successor=UnitFactory(name="Tỉnh Mới"),
+        on=date(2025, 7, 1),
+    ),
     "otp_totp.totpdevice": lambda: TOTPDevice.objects.create(
         user=User.objects.get(username="organiser_a"), name="authenticator"
     ),

@@ -102,3 +102,51 @@ def test_only_the_units_organisers_publish(login, world, who):
     response = client.post(reverse("session-publish", args=[story.session.pk]))
     assert response.status_code == 404
     assert not Publication.objects.exists()
+
+
+def test_factory_citizens_never_reach_the_public_pages(client, world):
+    """The factories' own citizens (make_speaker, make_petition defaults) on every public page."""
+    from datetime import date
+
+    from tests.factories import (
+        hold_session,
+        issue_notice,
+        make_petition,
+        make_plan,
+        make_session,
+        make_speaker,
+    )
+    from tests.public.citizens import at
+
+    with at(date(2026, 12, 21)):
+        session = make_session(make_plan(world.commune_a))
+        speaker = make_speaker(session, phone="0977000111")
+        petition = make_petition(session, petitioner_phone="0966000222")
+        hold_session(session)
+        issue_notice(
+            session,
+            actor=world.organiser_a,
+            agencies=[world.agency_a1],
+            issued_on=date(2026, 12, 21),
+        )
+    publication.publication_publish(actor=world.organiser_a, session=session)
+    personal = [
+        speaker.full_name,
+        str(speaker.birth_year),
+        speaker.address,
+        speaker.phone,
+        petition.petitioner_name,
+        petition.petitioner_address,
+        petition.petitioner_phone,
+    ]
+    for url in (
+        f"/cong-khai/ket-qua/{session.pk}/",
+        f"/cong-khai/ket-qua/{session.pk}/niem-yet/",
+        f"/cong-khai/don-vi/{world.commune_a.pk}/",
+        f"/cong-khai/tra-cuu/?ma={petition.reference}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for value in personal:
+            assert value not in html, (url, value)
