@@ -509,10 +509,9 @@ def _overdue_roots(user) -> list[AdministrativeUnit]:
     return list(roots.values())
 
 
-def filtered_overdue(user, data, *, today):
+def filtered_overdue(user, data, *, today, calendar=None):
     """The overdue list as the user filtered it, with the filter form offering the choices near
     the top of the user's scope (the page and followups.exports)."""
-    calendar = get_calendar()
     roots = _overdue_roots(user)
     root_ids = [unit.pk for unit in roots]
     around = sorted({pk for unit in roots for pk in (*unit.ancestor_ids, unit.pk)})
@@ -537,6 +536,7 @@ def filtered_overdue(user, data, *, today):
             assignments = assignments.filter(petition__field=data["field"])
         if data["min_days"]:
             # N working days overdue: due before the N-th working day up to today.
+            calendar = calendar or get_calendar()
             bound = calendar.add_working_days(today + timedelta(days=1), -data["min_days"])
             assignments = assignments.filter(due_on__lt=bound)
     form.offer(
@@ -564,7 +564,7 @@ def overdue_list(request):
     if (export := exports.response_for(request, "overdue")) is not None:
         return export
     today, calendar = timezone.localdate(), get_calendar()
-    assignments, form = filtered_overdue(user, request.GET, today=today)
+    assignments, form = filtered_overdue(user, request.GET, today=today, calendar=calendar)
     page = keyset_page(
         assignments.select_related("petition__field", "agency", "unit").only(
             "id",
