@@ -3,6 +3,8 @@ index by year, the notice-board sheet with its QR code, unpublish (410), all rec
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,8 +12,16 @@ from django.urls import reverse
 from dialogue import audit
 from followups import publication
 from followups.models import Publication
-from tests.factories import make_held_session
-from tests.public.citizens import assert_no_personal_data, held_and_followed
+from tests.factories import (
+    hold_session,
+    issue_notice,
+    make_held_session,
+    make_petition,
+    make_plan,
+    make_session,
+    make_speaker,
+)
+from tests.public.citizens import assert_no_personal_data, at, held_and_followed
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +112,39 @@ def test_only_the_units_organisers_publish(login, world, who):
     response = client.post(reverse("session-publish", args=[story.session.pk]))
     assert response.status_code == 404
     assert not Publication.objects.exists()
+
+
+def test_factory_citizens_never_reach_the_public_pages(client, world):
+    """The factories' own citizens (make_speaker, make_petition defaults) on every public page."""
+    with at(date(2026, 12, 21)):
+        session = make_session(make_plan(world.commune_a))
+        speaker = make_speaker(session, phone="0977000111")
+        petition = make_petition(session, petitioner_phone="0966000222")
+        hold_session(session)
+        issue_notice(
+            session,
+            actor=world.organiser_a,
+            agencies=[world.agency_a1],
+            issued_on=date(2026, 12, 21),
+        )
+    publication.publication_publish(actor=world.organiser_a, session=session)
+    personal = [
+        speaker.full_name,
+        str(speaker.birth_year),
+        speaker.address,
+        speaker.phone,
+        petition.petitioner_name,
+        petition.petitioner_address,
+        petition.petitioner_phone,
+    ]
+    for url in (
+        f"/cong-khai/ket-qua/{session.pk}/",
+        f"/cong-khai/ket-qua/{session.pk}/niem-yet/",
+        f"/cong-khai/don-vi/{world.commune_a.pk}/",
+        f"/cong-khai/tra-cuu/?ma={petition.reference}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for value in personal:
+            assert value not in html, (url, value)
