@@ -3,6 +3,8 @@ index by year, the notice-board sheet with its QR code, unpublish (410), all rec
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,8 +12,16 @@ from django.urls import reverse
 from dialogue import audit
 from followups import publication
 from followups.models import Publication
-from tests.factories import make_held_session
-from tests.public.citizens import assert_no_personal_data, held_and_followed
+from tests.factories import (
+    hold_session,
+    issue_notice,
+    make_held_session,
+    make_petition,
+    make_plan,
+    make_session,
+    make_speaker,
+)
+from tests.public.citizens import assert_no_personal_data, at, held_and_followed
 
 pytestmark = pytest.mark.django_db
 
@@ -106,18 +116,6 @@ def test_only_the_units_organisers_publish(login, world, who):
 
 def test_factory_citizens_never_reach_the_public_pages(client, world):
     """The factories' own citizens (make_speaker, make_petition defaults) on every public page."""
-    from datetime import date
-
-    from tests.factories import (
-        hold_session,
-        issue_notice,
-        make_petition,
-        make_plan,
-        make_session,
-        make_speaker,
-    )
-    from tests.public.citizens import at
-
     with at(date(2026, 12, 21)):
         session = make_session(make_plan(world.commune_a))
         speaker = make_speaker(session, phone="0977000111")
