@@ -185,7 +185,12 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency}: #{self.petition_id}"
+        return self.label(str(self.agency), self.petition_id)
+
+    @staticmethod
+    def label(agency_name: str, petition_id: int) -> str:
+        """What __str__ shows, from plain values (bulk change records need no instances)."""
+        return f"{agency_name}: #{petition_id}"
 
     @property
     def is_open(self) -> bool:

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Case, CharField, DateField, Max, Min, Q, Value, When
 from django.utils import timezone
 
-from dialogue.models import CalendarException, ChangeRecord, DeadlineRule
+from dialogue.models import Agency, CalendarException, ChangeRecord, DeadlineRule
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import WorkCalendar
 from followups import deadlines
@@ -60,74 +60,84 @@ def _dates(days: Iterable) -> list[date]:
     return sorted({d if isinstance(d, date) else date.fromisoformat(d) for d in days})
 
 
+def _rule(rule_id: int | None) -> DeadlineRule | None:
+    # Once per (rule, anchor) of a run, thanks to the `computed` cache: a few hundred at most.
+    return None if rule_id is None else DeadlineRule.objects.get(pk=rule_id)
+
+
 def recompute_chunk(
-    *, days: list[date], first_id: int, last_id: int, calendar: WorkCalendar
+    *,
+    days: list[date],
+    first_id: int,
+    last_id: int,
+    calendar: WorkCalendar,
+    computed: dict[tuple[int | None, date], tuple[date, str]] | None = None,
 ) -> int:
     """Recount the candidates with first_id <= id <= last_id; return how many due dates changed.
 
     Runs in the caller's transaction. The chunk is read without locks (plain tuples); only the
     rows whose date moves are then locked, in id order as the services lock them, and kept if
     still open, not extended and at the date read: an extension or a response that slipped in
-    between wins, and no change is recorded for it.
+    between wins, and no change is recorded for it. `computed` caches the (due date, explanation)
+    of each (rule, anchor) across the chunks of one run (same calendar).
     """
+    computed = {} if computed is None else computed
     rows = (
         _candidates(days)
         .filter(pk__gte=first_id, pk__lte=last_id)
         .values_list("pk", "rule_id", "anchor_on", "due_on")
     )
-    computed: dict[tuple[int | None, date], tuple[date, str]] = {}
-    rules: dict[int, DeadlineRule] = {}
     moving: dict[int, date] = {}
     for pk, rule_id, anchor_on, due_on in rows:
         key = (rule_id, anchor_on)
         if key not in computed:
-            if rule_id is not None and rule_id not in rules:
-                rules[rule_id] = DeadlineRule.objects.get(pk=rule_id)
-            due, text = deadlines.due_from(rules.get(rule_id), anchor_on, calendar)
+            due, text = deadlines.due_from(_rule(rule_id), anchor_on, calendar)
             computed[key] = (due, text[:500])
         if computed[key][0] != due_on:
             moving[pk] = due_on
     if not moving:
         return 0
     changed = [
-        a
-        for a in Assignment.objects.filter(
+        row
+        for row in Assignment.objects.filter(
             pk__in=list(moving), status=Assignment.Status.OPEN, extended=False
         )
-        .select_for_update(of=("self",))
-        .select_related("agency")
-        .only("pk", "petition_id", "agency__name", "rule_id", "anchor_on", "due_on")
+        .select_for_update()
         .order_by("pk")
-        if a.due_on == moving[a.pk]
+        .values_list("pk", "rule_id", "anchor_on", "due_on", "petition_id", "agency_id")
+        if row[3] == moving[row[0]]
     ]
     if not changed:
         return 0
     # One UPDATE for the chunk: the new date and explanation chosen by (rule, anchor).
     due_cases, text_cases = [], []
-    for rule_id, anchor_on in {(a.rule_id, a.anchor_on) for a in changed}:
+    for rule_id, anchor_on in {(row[1], row[2]) for row in changed}:
         due, text = computed[(rule_id, anchor_on)]
         same = Q(anchor_on=anchor_on) & (
             Q(rule__isnull=True) if rule_id is None else Q(rule_id=rule_id)
         )
         due_cases.append(When(same, then=Value(due)))
         text_cases.append(When(same, then=Value(text)))
-    Assignment.objects.filter(pk__in=[a.pk for a in changed]).update(
+    Assignment.objects.filter(pk__in=[row[0] for row in changed]).update(
         due_on=Case(*due_cases, output_field=DateField()),
         due_explanation=Case(*text_cases, output_field=CharField()),
         updated_at=timezone.now(),
     )
+    agencies = dict(
+        Agency.objects.filter(pk__in={row[5] for row in changed}).values_list("pk", "name")
+    )
     content_type = ContentType.objects.get_for_model(Assignment)
     records = []
-    for a in changed:
-        due, text = computed[(a.rule_id, a.anchor_on)]
+    for pk, rule_id, anchor_on, old_due, petition_id, agency_id in changed:
+        due, text = computed[(rule_id, anchor_on)]
         records.append(
             ChangeRecord(
                 content_type=content_type,
-                object_id=str(a.pk),
-                object_repr=str(a)[:300],
+                object_id=str(pk),
+                object_repr=Assignment.label(agencies[agency_id], petition_id)[:300],
                 actor=None,
                 action=ACTION,
-                changes={"due_on": [a.due_on.isoformat(), due.isoformat()]},
+                changes={"due_on": [old_due.isoformat(), due.isoformat()]},
                 reason=text,
             )
         )
@@ -149,10 +159,11 @@ def recompute_due_dates(*, days: Iterable[date]) -> int:
     calendar = get_calendar()
     lo, hi = _id_range(days, 0)
     changed = 0
+    computed: dict = {}
     while lo is not None and lo <= hi:
         with transaction.atomic():
             changed += recompute_chunk(
-                days=days, first_id=lo, last_id=lo + CHUNK - 1, calendar=calendar
+                days=days, first_id=lo, last_id=lo + CHUNK - 1, calendar=calendar, computed=computed
             )
         lo += CHUNK
     return changed
@@ -193,10 +204,13 @@ def recomputation_run(
     started = time.monotonic()
     changed = 0
     lo, hi = _id_range(days, job.next_id) if days else (None, None)
+    computed: dict = {}
     while lo is not None and lo <= hi:
         last = lo + CHUNK - 1
         with transaction.atomic():
-            count = recompute_chunk(days=days, first_id=lo, last_id=last, calendar=calendar)
+            count = recompute_chunk(
+                days=days, first_id=lo, last_id=last, calendar=calendar, computed=computed
+            )
             changed += count
             # Progress and claim renewal commit with the chunk: a kill loses at most one chunk.
             Recomputation.objects.filter(pk=job.pk).update(
