@@ -5,11 +5,14 @@ from dialogue import access
 
 
 def navigation(request) -> dict:
-    """Navigation items for the user's roles; templates only loop over them."""
+    """Navigation items for the user's roles; templates only loop over them. The daily pages
+    are `nav_items`; reference pages go under a "More" menu (`nav_more`) so the bar stays on
+    one line on a 1366 px laptop."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_more": []}
     items = [(_("Home"), "home")]
+    more: list[tuple] = []
     if access.is_staff_member(user):
         items += [(_("Plans"), "plan-list"), (_("Sessions"), "session-list")]
         if access.has_role(user, access.ORGANISER, access.SECRETARY):
@@ -21,22 +24,27 @@ def navigation(request) -> dict:
             items.append((_("Overdue"), "overdue-list"))
         if access.has_role(user, access.SUPERVISOR, access.ADMINISTRATOR):
             items.append((_("Dashboard"), "dashboard"))
-        items.append((_("Annual reports"), "annual-report-list"))
-        items += [
+        more += [
+            (_("Annual reports"), "annual-report-list"),
             (_("Working-day calendar"), "calendar"),
             (_("Deadline calculator"), "deadline-calculator"),
         ]
     if access.has_role(user, access.ADMINISTRATOR) or user.is_staff:
-        items.append((_("Administration"), "admin:index"))
+        more.append((_("Administration"), "admin:index"))
     path = request.path
-    return {
-        "nav_items": [
+
+    def entries(pairs) -> list[dict]:
+        return [
             {
                 "label": label,
                 "url": (url := reverse(name)),
                 "active": path == url or (url != "/" and path.startswith(url)),
             }
-            for label, name in items
-        ],
+            for label, name in pairs
+        ]
+
+    return {
+        "nav_items": entries(items),
+        "nav_more": entries(more),
         "user_roles": sorted({m.get_role_display() for m in access.memberships_of(user)}, key=str),
     }
