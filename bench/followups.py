@@ -49,6 +49,7 @@ from bench.petitions import (  # noqa: E402  (after the path tweak, as bench.pet
     configure_django,
     database_label,
     load_note,
+    login_verified,
     throwaway_database,
 )
 
@@ -691,7 +692,7 @@ def run() -> list[dict]:
         ]
         for key, user, unit, what in cases:
             client = Client()
-            client.force_login(user)
+            login_verified(client, user)
             m = _measure_view(client, url)
             page_sql, page_params, agg_sql, agg_params = _hand_sql(today, unit.path, PAGE_SIZE)
             page_ms, page_rows = _measure_sql(page_sql, page_params)

@@ -38,6 +38,7 @@ from bench.petitions import (  # noqa: E402  (after the path tweak, as bench.pet
     configure_django,
     database_label,
     load_note,
+    login_verified,
     throwaway_database,
 )
 
@@ -174,7 +175,7 @@ def run() -> list[dict]:
             (provincial, "province", provinces[0]),
         ):
             client = Client()
-            client.force_login(user)
+            login_verified(client, user)
             in_scope = Petition.objects.filter(unit__path__startswith=unit.path).count()
             for suffix, query, what in QUERIES:
                 url = "/petitions/?" + "q=" + query.replace(" ", "+")

@@ -38,6 +38,7 @@ from bench.petitions import (  # noqa: E402
     configure_django,
     database_label,
     load_note,
+    login_verified,
     throwaway_database,
 )
 
@@ -259,7 +260,7 @@ def run() -> list[dict]:
             ("province_supervisor", province_user, provinces[0], "supervisor of one province"),
         ):
             client = Client()
-            client.force_login(user)
+            login_verified(client, user)
             page = f"{url}?unit={unit.pk}&year={year}"
 
             def get(client=client, page=page):
