@@ -1,8 +1,24 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
+
+
+@register.filter
+def time_range(start: datetime | None, end: datetime | None) -> str:
+    """ "07/12/2026 08:00 – 11:30" on one day, the end's date too only when it is another day."""
+    if start is None:
+        return ""
+    start = timezone.localtime(start)
+    text = f"{start:%d/%m/%Y %H:%M}"
+    if end is None:
+        return text
+    end = timezone.localtime(end)
+    return (
+        f"{text} – {end:%H:%M}" if end.date() == start.date() else f"{text} – {end:%d/%m/%Y %H:%M}"
+    )
 
 
 @register.filter
