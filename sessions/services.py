@@ -58,6 +58,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     DialogueSession.Status.CLOSED: frozenset(),
     DialogueSession.Status.CANCELLED: frozenset(),
 }
+#: What the button that moves a session to each status says: an action, not the state reached.
+TRANSITION_ACTIONS: dict[str, str] = {
+    DialogueSession.Status.DRAFT: _("Back to draft"),
+    DialogueSession.Status.SCHEDULED: _("Schedule the session"),
+    DialogueSession.Status.IN_PROGRESS: _("Start the session"),
+    DialogueSession.Status.HELD: _("Record that the session was held"),
+    DialogueSession.Status.CONCLUDED: _("Record the conclusion"),
+    DialogueSession.Status.CLOSED: _("Close the file"),
+    DialogueSession.Status.CANCELLED: _("Cancel the session"),
+}
 EDITABLE_SESSION_STATUSES = frozenset({"draft", "scheduled"})
 REGISTRATION_STATUSES = frozenset({"draft", "scheduled", "in_progress"})
 ADULT_AGE = 18

@@ -313,7 +313,7 @@ def session_edit(request, pk: int):
 
 def _transition_buttons(session: DialogueSession) -> list[dict]:
     return [
-        {"to": to, "label": DialogueSession.Status(to).label}
+        {"to": to, "label": services.TRANSITION_ACTIONS[to]}
         for to in sorted(services.TRANSITIONS[session.status])
     ]
 

@@ -84,6 +84,14 @@ def test_the_table_in_the_code_is_the_designed_workflow():
     assert in_code == ALLOWED
 
 
+def test_every_move_has_a_button_that_names_the_action():
+    """"Hủy hội nghị", not "→ Đã hủy" (issue 13)."""
+    targets = {b for _a, b in ALLOWED}
+    assert targets <= set(services.TRANSITION_ACTIONS)
+    with translation.override("vi"):
+        assert str(services.TRANSITION_ACTIONS[S.CANCELLED]) == "Hủy hội nghị"
+
+
 @pytest.mark.parametrize(
     ("old", "new"), [p for p in ALL_PAIRS if p in ALLOWED], ids=lambda s: str(s)
 )
