@@ -15,8 +15,8 @@ Three layers:
   as XLSX in the layout of the seed's table.
 
 The report is due on the last working day before 15 February of the next year (the guidance:
-"trước ngày 15/2 của năm liền kề"); `report_due` computes it here. The deadline helpers of
-followups/dialogue deadlines may grow the same rule: the two should become one.
+"trước ngày 15/2 của năm liền kề"): `report_due`, through the one "before date D" rule of
+dialogue.deadlines that the profiles' fixed-date rules use too.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from dialogue import audit, storage
+from dialogue import audit, deadlines, storage
 from dialogue.charts import bar_chart
 from dialogue.documents import DocumentHeader, render_pdf
 from dialogue.models import AdministrativeUnit
@@ -205,7 +205,7 @@ def summarise(
 
 def report_due(year: int, calendar: WorkCalendar) -> date:
     """The last working day before 15/02 of the year after `year` (never moved after it)."""
-    return calendar.add_working_days(date(year + 1, 2, 15), -1)
+    return deadlines.before_fixed_date(date(year + 1, 2, 15), calendar).due
 
 
 # --- the loader (three queries) --------------------------------------------------------------
