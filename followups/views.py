@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -613,7 +613,9 @@ def dashboard_unit(user, pk: int | str | None) -> AdministrativeUnit:
             return get_object_or_404(units, pk=int(pk))
         except (TypeError, ValueError) as error:
             raise Http404 from error
-    unit = units.order_by("depth", "path").first()
+    # The top of the scope, a unit of today before a merged one (its records are followed by
+    # its successor's figures).
+    unit = units.order_by(F("valid_to").desc(nulls_first=True), "depth", "path").first()
     if unit is None:
         raise Http404
     return unit
