@@ -1,4 +1,7 @@
+from datetime import date
+
 from django.db import models
+from django.db.models import Q
 
 from dialogue import access
 from dialogue.textfold import fold_query
@@ -28,6 +31,14 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def subtree(self, unit) -> "AdministrativeUnitQuerySet":
         """The unit and every unit below it, one indexed prefix query."""
         return self.filter(path__startswith=unit.path)
+
+    def existing_in(self, year: int) -> "AdministrativeUnitQuerySet":
+        """Units that existed on some day of `year` (a merged unit counts for the years it
+        lived); a unit switched off without dates is left out."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31)),
+            Q(valid_to__isnull=True, is_active=True) | Q(valid_to__gte=date(year, 1, 1)),
+        )
 
     def visible_to(self, user) -> "AdministrativeUnitQuerySet":
         scope = access.scope_for(user)

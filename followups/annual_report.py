@@ -215,7 +215,8 @@ def load(unit: AdministrativeUnit, year: int, reasons: dict[str, str] | None = N
     """The figures of `unit` and everything below it for `year`, from the records."""
     communes = [
         CommuneRecord(pk=u["pk"], name=u["name"])
-        for u in AdministrativeUnit.objects.filter(path__startswith=unit.path, is_active=True)
+        for u in AdministrativeUnit.objects.subtree(unit)
+        .existing_in(year)
         .filter(children__isnull=True)
         .values("pk", "name")
         .order_by("path")

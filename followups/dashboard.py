@@ -172,7 +172,8 @@ def communes_of(unit: AdministrativeUnit, year: int):
         unit=OuterRef("pk"), starts_at__year=year, status__in=HELD_STATUSES
     )
     return (
-        AdministrativeUnit.objects.filter(path__startswith=unit.path, is_active=True)
+        AdministrativeUnit.objects.subtree(unit)
+        .existing_in(year)
         .annotate(has_below=Exists(below), held=Exists(held))
         .filter(has_below=False)
         .values("pk", "name", "path", "held")

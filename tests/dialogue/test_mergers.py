@@ -235,3 +235,26 @@ def test_the_admin_records_a_merger_through_the_service(login):
     )
     assert refused.status_code == 200
     assert UnitSuccession.objects.count() == 1
+
+
+def test_units_existing_in_a_year_count_merged_units_only_for_the_years_they_lived(db):
+    """The dashboard's "communes that must hold a conference" (issue 16): a commune merged on
+    30/06/2025 is counted in 2025 and not in 2026; its successor from 01/07/2025 the other way."""
+    from datetime import date
+
+    from dialogue.models import AdministrativeUnit
+    from tests.factories import UnitFactory
+
+    province = UnitFactory(name="Tỉnh Còn", kind="tỉnh")
+    old, new, switched_off = (UnitFactory(name=n, parent=province) for n in ("Cũ", "Mới", "Tắt"))
+    AdministrativeUnit.objects.filter(pk=old.pk).update(valid_to=date(2025, 6, 30), is_active=False)
+    AdministrativeUnit.objects.filter(pk=new.pk).update(valid_from=date(2025, 7, 1))
+    AdministrativeUnit.objects.filter(pk=switched_off.pk).update(is_active=False)
+    in_year = {
+        year: set(AdministrativeUnit.objects.subtree(province).existing_in(year)) - {province}
+        for year in (2024, 2025, 2026)
+    }
+    assert in_year[2024] == {old}
+    assert in_year[2025] == {old, new}
+    assert in_year[2026] == {new}
+    assert switched_off not in in_year[2026]
