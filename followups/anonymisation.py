@@ -14,10 +14,11 @@ One run:
    name the petitioner, minutes entries that name their speaker, the petition's own text) with
    SQL REPLACE, then overwrites the personal columns (petitioners' names, addresses, phones;
    speakers' names, addresses, phones, years of birth). A petition on legal hold is left as is;
-3. rebuilds the folded search column of the anonymised rows (derived data, in batches: folding
-   is Python), and re-renders the finalised minutes PDFs of those sessions: the new version is
-   stored, the earlier versions keep their SHA-256 and size as the record but lose their bytes,
-   and the history says which hash was replaced;
+3. rebuilds the folded search column of the anonymised rows from their new values in SQL
+   (`dialogue.foldsql`: the app's own fold, one UPDATE per table), and re-renders the
+   finalised minutes PDFs of those sessions: the new version is stored, the earlier versions
+   keep their SHA-256 and size as the record but lose their bytes, and the history says which
+   hash was replaced;
 4. records one "anonymised" change per session.
 
 Running it twice does nothing the second time (anonymised sessions are not due); a run killed
@@ -36,7 +37,8 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, TextField, Value, W
 from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 
-from dialogue import audit, retention, storage
+from dialogue import audit, foldsql, retention, storage
+from dialogue.foldsql import search_document_sql
 from dialogue.models import ChangeRecord, StoredDocument
 from dialogue.textfold import search_document
 from followups.models import Extension, Response
@@ -46,7 +48,6 @@ from sessions.minutes import MINUTES_DOCUMENT
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
 
 PH = Value(retention.PLACEHOLDER)
-SEARCH_BATCH = 5000
 
 
 @dataclass
@@ -189,8 +190,9 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
         phone=_blank_or_placeholder("phone"),
         birth_year=retention.ANONYMOUS_BIRTH_YEAR,
         identity_key="",
-        search=Value(search_document(retention.PLACEHOLDER)),
     )
+    # Their search column from the new values, as sessions.services computes it.
+    _rebuild_search(speakers, "full_name", "address", "topic")
     _rebuild_petition_search(stamp)
     report.documents = _rerender_minutes(sessions)
     _record(sessions, stamp=stamp, years=years)
@@ -198,39 +200,37 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
 
 
 def _rebuild_petition_search(stamp: datetime) -> None:
-    """The folded search column of the anonymised petitions, from their new values (folding is
-    Python). One UPDATE per SEARCH_BATCH rows: on PostgreSQL from two arrays (unnest), elsewhere
-    as one executemany; Django's bulk_update builds a CASE whose cost grows with the batch
-    squared (21 s for 20,000 rows on PostgreSQL)."""
-    rows = (
-        Petition.objects.filter(anonymised_at=stamp)
-        .values_list("pk", "petitioner_name", "petitioner_address", "content")
-        .order_by("pk")
+    """The folded search column of the anonymised petitions, from their new values, as
+    petitions.services computes it."""
+    _rebuild_search(
+        Petition.objects.filter(anonymised_at=stamp),
+        "petitioner_name",
+        "petitioner_address",
+        "content",
     )
-    batch: list[tuple[int, str]] = []
-    for pk, name, address, content in rows.iterator(chunk_size=SEARCH_BATCH):
-        batch.append((pk, search_document(name, address, content)))
-        if len(batch) >= SEARCH_BATCH:
-            _write_search(batch)
-            batch = []
-    if batch:
-        _write_search(batch)
 
 
-def _write_search(batch: list[tuple[int, str]]) -> None:
-    table = connection.ops.quote_name(Petition._meta.db_table)
+def _rebuild_search(rows, *fields: str) -> None:
+    """`search = search_document(*fields)` for `rows`, in SQL: one UPDATE whatever the number
+    of rows (`dialogue.foldsql`). Where the SQL fold is exact only for Vietnamese and ASCII text
+    (PostgreSQL), the rows it may have folded differently (a non-ASCII character left) are
+    folded again in Python: one SELECT and, if there are any, one UPDATE from two arrays."""
+    rows.update(search=search_document_sql(*(F(name) for name in fields)))
+    if foldsql.exact_in_sql(connection):
+        return
+    refolded = [
+        (pk, search_document(*values))
+        for pk, *values in rows.filter(foldsql.needs_python("search")).values_list("pk", *fields)
+    ]
+    if not refolded:
+        return
+    table = connection.ops.quote_name(rows.model._meta.db_table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS p SET search = v.search "  # noqa: S608 (quoted table name)
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, search) WHERE p.id = v.id",
-                [[pk for pk, _ in batch], [text for _, text in batch]],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET search = %s WHERE id = %s",  # noqa: S608
-                [(text, pk) for pk, text in batch],
-            )
+        cursor.execute(
+            f"UPDATE {table} AS t SET search = v.search "
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, search) WHERE t.id = v.id",
+            [[pk for pk, _ in refolded], [text for _, text in refolded]],
+        )
 
 
 def _rerender_minutes(sessions) -> int:
