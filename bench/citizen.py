@@ -10,8 +10,9 @@ SQLite in a temporary file).
 - ``retention.sweep_1m``: ``followups.anonymisation.retention_sweep`` over RETENTION_ROWS
   petitions (default 1,000,000; ``BENCH_RETENTION_ROWS`` to change it) of sessions past the
   retention period, with a speaker and a minutes entry per ten petitions. Every statement is
-  set-based, the folded search columns included (rebuilt in SQL by ``dialogue.foldsql``), so
-  the query count does not depend on the rows; the search rebuild's time is reported apart.
+  set-based, the folded search columns included (folded in SQL by ``dialogue.foldsql`` in the
+  anonymising UPDATEs), so the query count does not depend on the rows; the time of the Python
+  refold of rows left non-ASCII (none here) is reported apart.
 """
 
 from __future__ import annotations
@@ -287,7 +288,8 @@ def bench_retention(rng: random.Random, database: str, choice: str) -> list[dict
                 f"{database} ({choice}); {RETENTION_ROWS:,} petitions, {speakers:,} speakers, "
                 f"{entries:,} minutes entries in {SESSIONS} sessions of 2020 (loaded in "
                 f"{load_s:.0f} s); {counter.count} queries in all, whatever the number of rows "
-                f"(the petitions' search column rebuilt in SQL: {rebuild['s']:.1f} s of it); "
+                f"(search columns folded in SQL; the Python refold of non-ASCII rows took "
+                f"{rebuild['s']:.1f} s of it); "
                 f"{load_note()}"
             ),
         }

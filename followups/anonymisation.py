@@ -14,11 +14,12 @@ One run:
    name the petitioner, minutes entries that name their speaker, the petition's own text) with
    SQL REPLACE, then overwrites the personal columns (petitioners' names, addresses, phones;
    speakers' names, addresses, phones, years of birth). A petition on legal hold is left as is;
-3. rebuilds the folded search column of the anonymised rows from their new values in SQL
-   (`dialogue.foldsql`: the app's own fold, one UPDATE per table), and re-renders the
-   finalised minutes PDFs of those sessions: the new version is stored, the earlier versions
-   keep their SHA-256 and size as the record but lose their bytes, and the history says which
-   hash was replaced;
+   the folded search columns are computed from the new values in the same statements
+   (`dialogue.foldsql`: the app's own fold in SQL; on PostgreSQL the rare rows left
+   non-ASCII are refolded in Python in one more statement);
+3. re-renders the finalised minutes PDFs of those sessions: the new version is stored, the
+   earlier versions keep their SHA-256 and size as the record but lose their bytes, and the
+   history says which hash was replaced;
 4. records one "anonymised" change per session.
 
 Running it twice does nothing the second time (anonymised sessions are not due); a run killed
@@ -172,14 +173,18 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
     )
     # Petitions: their own text, then the personal columns (one statement: every SET reads
     # the row as it was).
+    # The search column is folded from the new values in the same statement, as
+    # petitions.services computes it (dialogue.foldsql): each row is written once.
     own = (F("petitioner_name"), F("petitioner_address"), F("petitioner_phone"))
+    address = _blank_or_placeholder("petitioner_address")
     report.petitions = petitions.update(
         content=_redact_sql(F("content"), *own),
         answer_at_session=_redact_sql(F("answer_at_session"), *own),
         routing_reason=_redact_sql(F("routing_reason"), *own),
         petitioner_name=PH,
-        petitioner_address=_blank_or_placeholder("petitioner_address"),
+        petitioner_address=address,
         petitioner_phone=_blank_or_placeholder("petitioner_phone"),
+        search=search_document_sql(PH, address, _redact_sql(F("content"), *own)),
         anonymised_at=stamp,
     )
     speakers = Speaker.objects.filter(session__anonymised_at=stamp)
@@ -190,9 +195,10 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
         phone=_blank_or_placeholder("phone"),
         birth_year=retention.ANONYMOUS_BIRTH_YEAR,
         identity_key="",
+        # From the new values, as sessions.services computes it.
+        search=search_document_sql(PH, PH, F("topic")),
     )
-    # Their search column from the new values, as sessions.services computes it.
-    _rebuild_search(speakers, "full_name", "address", "topic")
+    _refold_in_python(speakers, "full_name", "address", "topic")
     _rebuild_petition_search(stamp)
     report.documents = _rerender_minutes(sessions)
     _record(sessions, stamp=stamp, years=years)
@@ -200,9 +206,8 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
 
 
 def _rebuild_petition_search(stamp: datetime) -> None:
-    """The folded search column of the anonymised petitions, from their new values, as
-    petitions.services computes it."""
-    _rebuild_search(
+    """The anonymised petitions' search column, where SQL alone may have folded it otherwise."""
+    _refold_in_python(
         Petition.objects.filter(anonymised_at=stamp),
         "petitioner_name",
         "petitioner_address",
@@ -210,12 +215,11 @@ def _rebuild_petition_search(stamp: datetime) -> None:
     )
 
 
-def _rebuild_search(rows, *fields: str) -> None:
-    """`search = search_document(*fields)` for `rows`, in SQL: one UPDATE whatever the number
-    of rows (`dialogue.foldsql`). Where the SQL fold is exact only for Vietnamese and ASCII text
-    (PostgreSQL), the rows it may have folded differently (a non-ASCII character left) are
-    folded again in Python: one SELECT and, if there are any, one UPDATE from two arrays."""
-    rows.update(search=search_document_sql(*(F(name) for name in fields)))
+def _refold_in_python(rows, *fields: str) -> None:
+    """`search = search_document(*fields)` for the `rows` whose search column the SQL fold may
+    have computed differently from the Python one: none on SQLite (`dialogue.foldsql` runs the
+    Python fold there); on PostgreSQL those left with a non-ASCII character (another script or
+    letter), few in practice: one SELECT and, if there are any, one UPDATE from two arrays."""
     if foldsql.exact_in_sql(connection):
         return
     refolded = [
