@@ -14,10 +14,12 @@ One run:
    name the petitioner, minutes entries that name their speaker, the petition's own text) with
    SQL REPLACE, then overwrites the personal columns (petitioners' names, addresses, phones;
    speakers' names, addresses, phones, years of birth). A petition on legal hold is left as is;
-3. rebuilds the folded search column of the anonymised rows (derived data, in batches: folding
-   is Python), and re-renders the finalised minutes PDFs of those sessions: the new version is
-   stored, the earlier versions keep their SHA-256 and size as the record but lose their bytes,
-   and the history says which hash was replaced;
+   the folded search columns are computed from the new values in the same statements
+   (`dialogue.foldsql`: the app's own fold in SQL; on PostgreSQL the rare rows left
+   non-ASCII are refolded in Python in one more statement);
+3. re-renders the finalised minutes PDFs of those sessions: the new version is stored, the
+   earlier versions keep their SHA-256 and size as the record but lose their bytes, and the
+   history says which hash was replaced;
 4. records one "anonymised" change per session.
 
 Running it twice does nothing the second time (anonymised sessions are not due); a run killed
@@ -36,7 +38,8 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, TextField, Value, W
 from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 
-from dialogue import audit, retention, storage
+from dialogue import audit, foldsql, retention, storage
+from dialogue.foldsql import search_document_sql
 from dialogue.models import ChangeRecord, StoredDocument
 from dialogue.textfold import search_document
 from followups.models import Extension, Response
@@ -46,7 +49,6 @@ from sessions.minutes import MINUTES_DOCUMENT
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
 
 PH = Value(retention.PLACEHOLDER)
-SEARCH_BATCH = 5000
 
 
 @dataclass
@@ -171,14 +173,18 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
     )
     # Petitions: their own text, then the personal columns (one statement: every SET reads
     # the row as it was).
+    # The search column is folded from the new values in the same statement, as
+    # petitions.services computes it (dialogue.foldsql): each row is written once.
     own = (F("petitioner_name"), F("petitioner_address"), F("petitioner_phone"))
+    address = _blank_or_placeholder("petitioner_address")
     report.petitions = petitions.update(
         content=_redact_sql(F("content"), *own),
         answer_at_session=_redact_sql(F("answer_at_session"), *own),
         routing_reason=_redact_sql(F("routing_reason"), *own),
         petitioner_name=PH,
-        petitioner_address=_blank_or_placeholder("petitioner_address"),
+        petitioner_address=address,
         petitioner_phone=_blank_or_placeholder("petitioner_phone"),
+        search=search_document_sql(PH, address, _redact_sql(F("content"), *own)),
         anonymised_at=stamp,
     )
     speakers = Speaker.objects.filter(session__anonymised_at=stamp)
@@ -189,8 +195,10 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
         phone=_blank_or_placeholder("phone"),
         birth_year=retention.ANONYMOUS_BIRTH_YEAR,
         identity_key="",
-        search=Value(search_document(retention.PLACEHOLDER)),
+        # From the new values, as sessions.services computes it.
+        search=search_document_sql(PH, PH, F("topic")),
     )
+    _refold_in_python(speakers, "full_name", "address", "topic")
     _rebuild_petition_search(stamp)
     report.documents = _rerender_minutes(sessions)
     _record(sessions, stamp=stamp, years=years)
@@ -198,39 +206,35 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
 
 
 def _rebuild_petition_search(stamp: datetime) -> None:
-    """The folded search column of the anonymised petitions, from their new values (folding is
-    Python). One UPDATE per SEARCH_BATCH rows: on PostgreSQL from two arrays (unnest), elsewhere
-    as one executemany; Django's bulk_update builds a CASE whose cost grows with the batch
-    squared (21 s for 20,000 rows on PostgreSQL)."""
-    rows = (
-        Petition.objects.filter(anonymised_at=stamp)
-        .values_list("pk", "petitioner_name", "petitioner_address", "content")
-        .order_by("pk")
+    """The anonymised petitions' search column, where SQL alone may have folded it otherwise."""
+    _refold_in_python(
+        Petition.objects.filter(anonymised_at=stamp),
+        "petitioner_name",
+        "petitioner_address",
+        "content",
     )
-    batch: list[tuple[int, str]] = []
-    for pk, name, address, content in rows.iterator(chunk_size=SEARCH_BATCH):
-        batch.append((pk, search_document(name, address, content)))
-        if len(batch) >= SEARCH_BATCH:
-            _write_search(batch)
-            batch = []
-    if batch:
-        _write_search(batch)
 
 
-def _write_search(batch: list[tuple[int, str]]) -> None:
-    table = connection.ops.quote_name(Petition._meta.db_table)
+def _refold_in_python(rows, *fields: str) -> None:
+    """`search = search_document(*fields)` for the `rows` whose search column the SQL fold may
+    have computed differently from the Python one: none on SQLite (`dialogue.foldsql` runs the
+    Python fold there); on PostgreSQL those left with a non-ASCII character (another script or
+    letter), few in practice: one SELECT and, if there are any, one UPDATE from two arrays."""
+    if foldsql.exact_in_sql(connection):
+        return
+    refolded = [
+        (pk, search_document(*values))
+        for pk, *values in rows.filter(foldsql.needs_python("search")).values_list("pk", *fields)
+    ]
+    if not refolded:
+        return
+    table = connection.ops.quote_name(rows.model._meta.db_table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS p SET search = v.search "  # noqa: S608 (quoted table name)
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, search) WHERE p.id = v.id",
-                [[pk for pk, _ in batch], [text for _, text in batch]],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET search = %s WHERE id = %s",  # noqa: S608
-                [(text, pk) for pk, text in batch],
-            )
+        cursor.execute(
+            f"UPDATE {table} AS t SET search = v.search "
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, search) WHERE t.id = v.id",
+            [[pk for pk, _ in refolded], [text for _, text in refolded]],
+        )
 
 
 def _rerender_minutes(sessions) -> int:

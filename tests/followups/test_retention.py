@@ -3,6 +3,7 @@ PostgreSQL), the legal hold, nothing deleted, counts unchanged, the minutes PDF 
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import date
 
@@ -13,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from dialogue import audit, retention, storage
 from dialogue.models import ChangeRecord, StoredDocument
+from dialogue.textfold import search_document
 from followups import anonymisation
 from followups.models import Assignment, Extension, Response
-from petitions.models import Petition
+from petitions.models import Field, Petition
 from petitions.services import petition_set_legal_hold
 from sessions import console
 from sessions.minutes import minutes_finalize
@@ -167,18 +169,80 @@ def test_nothing_is_due_before_five_years(world):
     assert story.answered.petitioner_name == PETITIONER["petitioner_name"]
 
 
+# Names, addresses and texts the search column must fold exactly as the app does: upper case,
+# NFD, old-style tones, odd whitespace, and letters from outside Vietnamese.
+NAMES = ["NGUYỄN VĂN ẢNH", unicodedata.normalize("NFD", "Đặng Thị Thuý"), "Hans Müller", "Lê Bé"]
+ADDRESSES = ["Thôn\tĐông", "", "Xóm Bãi Sậy", "Straße 9"]
+TEXTS = [
+    "Ông {name} ở {address} đề nghị sửa đường liên thôn.",
+    "{name}\x1c hỏi về ΣΊΣΥΦΟΣ và đèn chiếu sáng.",
+    unicodedata.normalize("NFD", "Bà {name} ({address}) xin cấp giấy chứng nhận đất."),
+]
+
+
+def _citizens(session, count: int) -> None:
+    """`count` petitions and speakers of `session`, made in bulk (their search columns as the
+    services would fill them)."""
+    field = Field.objects.get(code="dat-dai-gpmb")
+    petitions, speakers = [], []
+    for n in range(count):
+        name, address = NAMES[n % len(NAMES)], ADDRESSES[n % len(ADDRESSES)]
+        text = TEXTS[n % len(TEXTS)].format(name=name, address=address)
+        petitions.append(
+            Petition(
+                session=session,
+                unit=session.unit,
+                source="mailbox",
+                received_on=date(2026, 11, 20),
+                petitioner_name=name,
+                petitioner_address=address,
+                petitioner_phone="0912345678" if n % 2 else "",
+                content=text,
+                field=field,
+                competence="commune",
+                search=search_document(name, address, text),
+            )
+        )
+        topic = "Giao thông" if n % 2 else "Đất đai của Müller"
+        speakers.append(
+            Speaker(
+                session=session,
+                position=n + 1,
+                full_name=name,
+                birth_year=1960,
+                address=address or "Thôn Tây",
+                topic=topic,
+                search=search_document(name, address or "Thôn Tây", topic),
+            )
+        )
+    Petition.objects.bulk_create(petitions)
+    Speaker.objects.bulk_create(speakers)
+
+
+def _assert_search_columns_as_the_app_folds_them(session) -> None:
+    petitions = Petition.objects.filter(session=session)
+    assert petitions.exists() and not petitions.filter(anonymised_at__isnull=True).exists()
+    for petition in petitions:
+        assert petition.search == search_document(
+            petition.petitioner_name, petition.petitioner_address, petition.content
+        )
+        assert "[da an danh]" in petition.search
+    for speaker in Speaker.objects.filter(session=session):
+        assert speaker.search == search_document(speaker.full_name, speaker.address, speaker.topic)
+
+
 @pytest.mark.django_db
-def test_sweep_statements_do_not_grow_with_rows(world):
+def test_sweep_statements_do_not_grow_with_rows_and_search_is_refolded(world):
     def sweep_queries(petitions: int) -> int:
         session = make_session(make_plan(world.commune_a))
-        for n in range(petitions):
-            make_petition(session, content=f"Kiến nghị {n} của Lê Thị Bé.")
-            make_speaker(session, full_name=f"Người nói {n}", birth_year=1960)
+        _citizens(session, petitions)
         with CaptureQueriesContext(connection) as queries:
-            anonymisation.retention_sweep(today=LATER, years=5)
+            report = anonymisation.retention_sweep(today=LATER, years=5)
+        assert report.petitions == report.speakers == petitions
+        _assert_search_columns_as_the_app_folds_them(session)
         return len(queries)
 
-    assert sweep_queries(2) == sweep_queries(30)
+    assert sweep_queries(50) == sweep_queries(500)
 
 
 @pytest.mark.django_db
