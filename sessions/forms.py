@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.document_systems import DocumentSystem
-from dialogue.forms import DateInput, StyledForm, UnitPicker
+from dialogue.forms import YEAR_OUT_OF_RANGE, DateInput, StyledForm, UnitPicker
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
+from dialogue.workdays import FIRST_YEAR, LAST_YEAR
 from sessions import extra_conferences, services
 from sessions.models import DialogueSession, ExtraConferenceRequest, Plan, Speaker
 
@@ -54,6 +56,15 @@ class PlanForm(StyledForm, forms.ModelForm):
         if self.instance.pk:
             # The issuing unit of an existing plan does not change: its sessions belong there.
             del self.fields["unit"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        # A plan's sessions and deadlines are counted on the working-day calendar.
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            raise forms.ValidationError(
+                YEAR_OUT_OF_RANGE, params={"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return year
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.PLAN_FIELDS}
@@ -192,6 +203,14 @@ class SpeakerForm(StyledForm, forms.ModelForm):
         model = Speaker
         fields = [*services.SPEAKER_FIELDS]
         widgets = {"summary": _textarea(3), "birth_year": forms.NumberInput(attrs={"min": 1900})}
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        # The 18+ rule, which needs the session's year, stays in services._check_speaker.
+        if year is not None and not 1900 <= year <= this_year:
+            raise forms.ValidationError(services.BIRTH_YEAR_IMPLAUSIBLE, params={"year": this_year})
+        return year
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.SPEAKER_FIELDS}

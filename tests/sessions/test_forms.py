@@ -177,3 +177,35 @@ def test_speaker_without_topic_and_with_text_for_the_year(world, login):
     assert 'value="Quàng Văn Nói"' in field_block(response.text, "full_name")
     assert 'value="Bản Na"' in field_block(response.text, "address")
     assert 'value="hamlet" selected' in field_block(response.text, "channel")
+
+
+@pytest.mark.parametrize("year", ["0", "1900", "9999"])
+def test_plan_year_outside_the_calendar_is_refused_on_the_field(world, login, year):
+    response = login(world.organiser_a).post(reverse("plan-create"), plan_post(world, year=year))
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    assert field_errors(response.text, "year") == ["Lịch chỉ tính cho các năm từ 2000 đến 2050."]
+    assert f'value="{year}"' in field_block(response.text, "year")
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("birth_year", ["1899", "9999"])
+def test_speaker_birth_year_outside_1900_to_this_year_is_refused_on_the_field(
+    world, login, birth_year
+):
+    plan = make_plan(world.commune_a, actor=world.organiser_a)
+    session = make_session(plan, actor=world.organiser_a)
+    response = login(world.secretary_a).post(
+        reverse("session-speakers", args=[session.pk]),
+        {
+            "full_name": "Quàng Văn Nói",
+            "birth_year": birth_year,
+            "address": "Bản Na",
+            "topic": "Đường vào bản",
+            "channel": "hamlet",
+        },
+    )
+    assert response.status_code == 200
+    assert not session.speakers.exists()
+    assert field_errors(response.text, "birth_year") == ["Hãy nhập năm sinh từ 1900 đến 2026."]
+    assert f'value="{birth_year}"' in field_block(response.text, "birth_year")
