@@ -13,6 +13,7 @@ from petitions.models import Field, Petition
 from sessions.forms import ListFilterForm
 
 DUPLICATE_NOT_FOUND = _("No petition number %(number)s in this unit.")
+AGENCY_REQUIRED = _("Choose the agency that prepares the answer.")
 PETITIONER_REQUIRED = _("Choose the speaker or write the petitioner's name.")
 
 
@@ -78,7 +79,11 @@ class PetitionForm(StyledForm, forms.ModelForm):
 
 
 class PreparationForm(StyledForm, forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=None,
+        error_messages={"required": AGENCY_REQUIRED},
+    )
 
     def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
         super().__init__(*args, **kwargs)

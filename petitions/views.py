@@ -137,8 +137,13 @@ def petition_edit(request, pk: int):
 
 @login_required
 def petition_detail(request, pk: int):
-    petition = _get_petition(request.user, pk)
+    return _render_detail(request, _get_petition(request.user, pk))
+
+
+def _render_detail(request, petition: Petition, *, preparation_form=None, status: int = 200):
     can_edit = Petition.objects.editable_by(request.user).filter(pk=petition.pk).exists()
+    if preparation_form is None and can_edit and not petition.is_routed_out:
+        preparation_form = PreparationForm(unit=petition.unit)
     return render(
         request,
         "petitions/petition_detail.html",
@@ -150,13 +155,12 @@ def petition_detail(request, pk: int):
             .exists(),
             "preparations": petition.preparations.select_related("agency", "agency__unit"),
             "duplicates": petition.duplicates.all(),
-            "preparation_form": PreparationForm(unit=petition.unit)
-            if can_edit and not petition.is_routed_out
-            else None,
+            "preparation_form": preparation_form if can_edit else None,
             "answer_form": PreparationAnswerForm(initial={"answered_on": timezone.localdate()}),
             "history": audit.history(petition)[:50],
             "retention_years": settings.RETENTION_YEARS,
         },
+        status=status,
     )
 
 
@@ -171,17 +175,16 @@ def preparation_create(request, pk: int):
                 actor=request.user, petition=petition, agency=form.cleaned_data["agency"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
                 _("%(agency)s was asked to prepare the answer by %(due)s.")
                 % {"agency": preparation.agency, "due": f"{preparation.due_on:%d/%m/%Y}"},
             )
-    else:
-        messages.error(request, _("Choose an agency."))
-    return redirect("petition-detail", pk=petition.pk)
+            return redirect("petition-detail", pk=petition.pk)
+    # The page again, with the reason beside the agency picker.
+    return _render_detail(request, petition, preparation_form=form)
 
 
 @login_required

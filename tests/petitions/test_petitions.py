@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from django.utils import translation
 from dialogue.audit import history
 from dialogue.workcalendar import get_calendar
 from petitions import services
-from petitions.forms import DUPLICATE_NOT_FOUND
+from petitions.forms import AGENCY_REQUIRED, DUPLICATE_NOT_FOUND
 from petitions.models import Field, Petition, Preparation
 from tests.factories import make_petition, make_plan, make_session
 from tests.helpers import field_block, field_errors, shown, widget_is_aria_invalid
@@ -353,10 +354,30 @@ def test_agency_of_another_commune_is_refused(world, session, login):
     response = login(world.organiser_a).post(
         reverse("preparation-create", args=[petition.pk]), {"agency": world.agency_b1.pk}
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert len(agency_errors(response.text)) == 1
     assert not Preparation.objects.exists()
     petition.refresh_from_db()
     assert petition.status == Petition.Status.RECEIVED
+
+
+def agency_errors(html: str) -> list[str]:
+    """The errors shown beside the agency picker of the preparation form."""
+    start = html.index('name="agency"')
+    block = html[start : html.index("</form>", start)]
+    return re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', block)
+
+
+def test_assigning_without_an_agency_says_so_beside_the_picker(world, session, login):
+    petition = make_petition(session, actor=world.organiser_a)
+    response = login(world.organiser_a).post(
+        reverse("preparation-create", args=[petition.pk]), {"agency": ""}
+    )
+    assert response.status_code == 200
+    assert agency_errors(response.text) == [shown(AGENCY_REQUIRED)]
+    assert shown(AGENCY_REQUIRED).startswith("Chọn cơ quan")
+    assert "is-invalid" in response.text[response.text.index('name="agency"') - 300 :][:400]
+    assert not Preparation.objects.exists()
 
 
 def test_refusal_names_the_agency_and_the_unit(world, session):
