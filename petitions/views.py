@@ -85,8 +85,10 @@ def petition_list(request):
         return export
     petitions, form, session = filtered_petitions(request.user, request.GET)
     page = keyset_page(petitions, order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE)
-    can_add = session is not None and (
-        DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
+    can_add = (
+        session is not None
+        and services.petitions_closed_reason(session) is None
+        and DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
     )
     return render(
         request,
@@ -98,6 +100,10 @@ def petition_list(request):
 @login_required
 def petition_create(request, session_pk: int):
     session = _get_session_for_petitions(request.user, session_pk)
+    if (closed := services.petitions_closed_reason(session)) is not None:
+        # Said before the form is filled, not after.
+        context = {"session": session, "closed": closed}
+        return render(request, "petitions/petition_form.html", context)
     form = PetitionForm(
         request.POST or None, unit=session.unit, initial={"received_on": timezone.localdate()}
     )
@@ -285,8 +291,9 @@ def petition_import_template(request, session_pk: int):
 def petition_import(request, session_pk: int):
     """Upload an XLSX of petitions collected beforehand; the preview follows."""
     session = _get_session_for_petitions(request.user, session_pk)
+    closed = services.petitions_closed_reason(session)
     form = PetitionImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and closed is None and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > importing.MAX_MEGABYTES * 1024 * 1024:
             form.add_error("file", importing.FILE_TOO_LARGE % {"limit": importing.MAX_MEGABYTES})
@@ -301,6 +308,7 @@ def petition_import(request, session_pk: int):
         {
             "form": form,
             "session": session,
+            "closed": closed,
             "imports": session.petition_imports.defer("content")[:20],
         },
     )

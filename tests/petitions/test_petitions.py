@@ -481,3 +481,27 @@ def test_no_petition_is_added_to_a_concluded_session(world, session, login):
     with translation.override("vi"):
         status = str(DialogueSession.Status.CONCLUDED.label).lower()
     assert shown(services.SESSION_CLOSED_FOR_PETITIONS, status=status) in response.text
+
+
+def test_a_concluded_session_offers_no_petition_form_and_says_why(world, session, login):
+    from sessions.models import DialogueSession
+
+    client = login(world.organiser_a)
+    listing = reverse("petition-list") + f"?session={session.pk}"
+    create_url = reverse("petition-create", args=[session.pk])
+    import_url = reverse("petition-import", args=[session.pk])
+    page = client.get(listing).text
+    assert create_url in page and import_url in page
+
+    DialogueSession.objects.filter(pk=session.pk).update(status="concluded")
+    session.refresh_from_db()
+    with translation.override("vi"):
+        status = str(DialogueSession.Status.CONCLUDED.label).lower()
+    reason = shown(services.SESSION_CLOSED_FOR_PETITIONS, status=status)
+    page = client.get(listing).text
+    assert create_url not in page and import_url not in page
+    for url in (create_url, import_url):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert reason in response.text
+        assert 'name="content"' not in response.text and 'name="file"' not in response.text
