@@ -78,17 +78,24 @@ class PlanAmendForm(PlanForm):
     )
 
 
+class AgencyChoiceField(forms.ModelChoiceField):
+    """An agency named with its unit: several units have a "Công an xã"."""
+
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.name} — {obj.unit.name}"
+
+
 class TaskForm(StyledForm, forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), required=False
-    )
+    agency = AgencyChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
     assignee = forms.CharField(label=_("or role"), max_length=200, required=False)
     duty = forms.CharField(label=_("Duty"), widget=_textarea(2), required=False)
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         if agencies is not None:
-            self.fields["agency"].queryset = agencies
+            self.fields["agency"].queryset = agencies.select_related("unit").order_by(
+                "unit__path", "name"
+            )
 
     def clean(self):
         data = super().clean()

@@ -209,3 +209,24 @@ def test_speaker_birth_year_outside_1900_to_this_year_is_refused_on_the_field(
     assert not session.speakers.exists()
     assert field_errors(response.text, "birth_year") == ["Hãy nhập năm sinh từ 1900 đến 2026."]
     assert f'value="{birth_year}"' in field_block(response.text, "birth_year")
+
+
+def test_plan_tasks_offer_the_agencies_serving_the_unit_named_with_their_unit(world, login):
+    page = login(world.organiser_a).get(reverse("plan-create")).text
+    cell = task_cell(page, "tasks-0-agency")
+    assert f"{world.agency_a1.name} — {world.commune_a.name}" in cell
+    assert f"{world.province_agency.name} — {world.province_agency.unit.name}" in cell
+    assert world.agency_b1.name not in cell
+
+
+def test_plan_task_with_another_units_agency_is_refused_on_the_field(world, login):
+    response = login(world.organiser_a).post(
+        reverse("plan-create"),
+        plan_post(world, **{"tasks-0-agency": world.agency_b1.pk, "tasks-0-duty": "Giữ trật tự"}),
+    )
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    cell = task_cell(response.text, "tasks-0-agency")
+    errors = re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', cell)
+    assert errors == [shown(forms.ModelChoiceField.default_error_messages["invalid_choice"])]
+    assert "Giữ trật tự" in task_cell(response.text, "tasks-0-duty")
