@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.forms import DateInput, StyledForm
 from dialogue.models import AdministrativeUnit, Agency
+from dialogue.phones import PhoneField
 from petitions import services
 from petitions.models import Field, Petition
 from sessions.forms import ListFilterForm
@@ -44,6 +45,7 @@ class PetitionForm(StyledForm, forms.ModelForm):
             "content": forms.Textarea(attrs={"rows": 5}),
             "routing_reason": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"petitioner_phone": PhoneField}
 
     def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
         super().__init__(*args, **kwargs)

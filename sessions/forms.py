@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogue.document_systems import DocumentSystem
 from dialogue.forms import YEAR_OUT_OF_RANGE, DateInput, StyledForm, UnitPicker
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
+from dialogue.phones import PhoneField
 from dialogue.workdays import FIRST_YEAR, LAST_YEAR
 from sessions import extra_conferences, services
 from sessions.models import DialogueSession, ExtraConferenceRequest, Plan, Speaker
@@ -210,6 +211,7 @@ class SpeakerForm(StyledForm, forms.ModelForm):
         model = Speaker
         fields = [*services.SPEAKER_FIELDS]
         widgets = {"summary": _textarea(3), "birth_year": forms.NumberInput(attrs={"min": 1900})}
+        field_classes = {"phone": PhoneField}
 
     def clean_birth_year(self):
         year = self.cleaned_data["birth_year"]

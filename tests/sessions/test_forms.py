@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dialogue.models import DeadlineProfile
+from dialogue.phones import PHONE_INVALID
 from sessions import services
 from sessions.forms import TASK_NEEDS_DUTY, TASK_NEEDS_WHO
 from sessions.models import DialogueSession, Plan
@@ -230,3 +231,27 @@ def test_plan_task_with_another_units_agency_is_refused_on_the_field(world, logi
     errors = re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', cell)
     assert errors == [shown(forms.ModelChoiceField.default_error_messages["invalid_choice"])]
     assert "Giữ trật tự" in task_cell(response.text, "tasks-0-duty")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_speaker_phone_is_checked_on_its_field_and_stored_normalised(world, login):
+    plan = make_plan(world.commune_a, actor=world.organiser_a)
+    session = make_session(plan, actor=world.organiser_a)
+    client = login(world.secretary_a)
+    data = {
+        "full_name": "Quàng Văn Nói",
+        "birth_year": 1970,
+        "address": "Bản Na",
+        "topic": "Đường vào bản",
+        "channel": "hamlet",
+    }
+    url = reverse("session-speakers", args=[session.pk])
+    response = client.post(url, {**data, "phone": "0912 34"})
+    assert response.status_code == 200
+    assert not session.speakers.exists()
+    assert field_errors(response.text, "phone") == [shown(PHONE_INVALID)]
+    assert 'value="0912 34"' in field_block(response.text, "phone")
+
+    response = client.post(url, {**data, "phone": "0912 345 678"})
+    assert response.status_code == 302
+    assert session.speakers.get().phone == "0912345678"
