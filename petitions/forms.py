@@ -109,7 +109,10 @@ class PetitionFilterForm(ListFilterForm):
         label=_("Source"), choices=[("", _("All"))] + Petition.Source.choices, required=False
     )
     field = forms.ModelChoiceField(
-        label=_("Field"), queryset=Field.objects.filter(is_active=True), required=False
+        label=_("Field"),
+        queryset=Field.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("All"),
     )
     competence = forms.ChoiceField(
         label=_("Level of competence"),

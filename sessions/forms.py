@@ -237,6 +237,7 @@ class ListFilterForm(StyledForm, forms.Form):
         label=_("Administrative unit"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
+        empty_label=_("All"),
         widget=UnitPicker(),
     )
 
