@@ -162,7 +162,9 @@ class UnitPicker(forms.Select):
         if queryset is None or len(queryset[: UNIT_PICKER_LIMIT + 1]) <= UNIT_PICKER_LIMIT:
             return super().render(name, value, attrs, renderer)
         chosen = queryset.filter(pk=value).first() if value not in (None, "") else None
-        self.choices = [("", "---------")] + (
+        # The field's own empty choice ("Tất cả" in a filter, "---------" where one is required).
+        empty = getattr(getattr(self.choices, "field", None), "empty_label", None) or "---------"
+        self.choices = [("", empty)] + (
             [(chosen.pk, unit_label(chosen))] if chosen is not None else []
         )
         select = super().render(name, value, attrs, renderer)

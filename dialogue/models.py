@@ -301,6 +301,7 @@ CHANGE_FIELD_LABELS = {
     "due_on": _("due on"),
     "successors": _("now part of"),
     "predecessors": _("merged unit"),
+    "minutes": _("minutes"),
 }
 
 
@@ -309,6 +310,7 @@ CHANGE_VALUE_LABELS = {
     "requested": _("requested"),
     "accepted": _("accepted"),
     "refused": _("refused"),
+    "not_final": _("not yet finalised when the notice was issued"),
 }
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 

@@ -43,6 +43,15 @@ class NoticeForm(StyledForm, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in services.NOTICE_FIELDS}
 
 
+MINUTES_NOT_FINAL = _(
+    "The minutes of this session are not finalised yet: the notice would be issued before them, "
+    "and its history will say so."
+)
+CONFIRM_EARLY_REQUIRED = _(
+    "The minutes are not finalised: tick this box to issue the notice before them."
+)
+
+
 class NoticeIssueForm(StyledForm, forms.Form):
     """Number and date of issue, and one agency choice per petition still to answer."""
 
@@ -57,8 +66,15 @@ class NoticeIssueForm(StyledForm, forms.Form):
     )
     issued_on = forms.DateField(label=_("Date of issue"), required=False, widget=DateInput())
 
-    def __init__(self, *args, petitions, agencies, **kwargs):
+    def __init__(self, *args, petitions, agencies, minutes_final: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not minutes_final:
+            # Allowed, but never by accident: the organiser confirms it beside the warning.
+            self.fields["confirm_early"] = forms.BooleanField(
+                label=_("I understand, issue it anyway"),
+                help_text=MINUTES_NOT_FINAL,
+                error_messages={"required": CONFIRM_EARLY_REQUIRED},
+            )
         # One list of agencies for every row: a queryset per row would be a query per petition.
         self.agencies = {str(agency.pk): agency for agency in agencies}
         choices = [(pk, agency_label(agency)) for pk, agency in self.agencies.items()]
@@ -79,7 +95,9 @@ class NoticeIssueForm(StyledForm, forms.Form):
         return f"agencies_{petition_pk}"
 
     def header_fields(self) -> list[forms.BoundField]:
-        return [self["number"], self["issued_on"]]
+        return [
+            self[name] for name in ("number", "issued_on", "confirm_early") if name in self.fields
+        ]
 
     def petition_rows(self) -> list[tuple[Petition, forms.BoundField]]:
         return [(petition, self[name]) for petition, name in self.rows]

@@ -34,7 +34,7 @@ from followups.documents import (
 from followups.models import Assignment, ConclusionNotice, Extension, Forwarding, Response
 from followups.unresolved import ASSIGNABLE_STATUSES, petitions_to_assign
 from petitions.models import Petition
-from sessions.models import DialogueSession, SessionMilestone
+from sessions.models import DialogueSession, Minutes, SessionMilestone
 from sessions.services import session_transition
 
 NOTICE_BEFORE_SESSION = _("The conclusion notice is drafted once the session has been held.")
@@ -206,6 +206,12 @@ def _issue_errors(notice: ConclusionNotice, session: DialogueSession) -> dict[st
     return errors
 
 
+def minutes_are_final(session: DialogueSession) -> bool:
+    """Whether the session's minutes are finalised: a notice issued before is allowed, but the
+    organiser confirms it (followups.forms) and the notice's history says so."""
+    return Minutes.objects.filter(session=session, finalised_at__isnull=False).exists()
+
+
 def notice_body_at_issue(
     body: str, petitions: list[Petition], chosen: Mapping[int, list[Agency]], due: date
 ) -> tuple[str, list[tuple[str, str]]]:
@@ -343,6 +349,7 @@ def notice_issue(
             "number": [None, notice.number],
             "issued_on": [None, notice.issued_on.isoformat()],
             "assignments": [None, sum(len(a) for a in chosen.values())],
+            **({} if minutes_are_final(session) else {"minutes": [None, "not_final"]}),
             # What the issue rewrote in the organiser's text, shown in the notice's history.
             **({"body": [body_before, notice.body]} if changed else {}),
         },

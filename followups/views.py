@@ -118,6 +118,7 @@ def _issue_form(session: DialogueSession, notice: ConclusionNotice, data=None) -
         data,
         petitions=list(petitions_to_assign(session)),
         agencies=list(Agency.objects.serving(session.unit).select_related("unit")),
+        minutes_final=services.minutes_are_final(session),
         initial={"number": notice.number, "issued_on": notice.issued_on or timezone.localdate()},
     )
 

@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.forms import DateInput, StyledForm
 from dialogue.models import AdministrativeUnit, Agency
+from dialogue.phones import PhoneField
 from petitions import services
 from petitions.models import Field, Petition
 from sessions.forms import ListFilterForm
 
 DUPLICATE_NOT_FOUND = _("No petition number %(number)s in this unit.")
+AGENCY_REQUIRED = _("Choose the agency that prepares the answer.")
 PETITIONER_REQUIRED = _("Choose the speaker or write the petitioner's name.")
 
 
@@ -43,6 +45,7 @@ class PetitionForm(StyledForm, forms.ModelForm):
             "content": forms.Textarea(attrs={"rows": 5}),
             "routing_reason": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"petitioner_phone": PhoneField}
 
     def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +81,11 @@ class PetitionForm(StyledForm, forms.ModelForm):
 
 
 class PreparationForm(StyledForm, forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=None,
+        error_messages={"required": AGENCY_REQUIRED},
+    )
 
     def __init__(self, *args, unit: AdministrativeUnit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +109,10 @@ class PetitionFilterForm(ListFilterForm):
         label=_("Source"), choices=[("", _("All"))] + Petition.Source.choices, required=False
     )
     field = forms.ModelChoiceField(
-        label=_("Field"), queryset=Field.objects.filter(is_active=True), required=False
+        label=_("Field"),
+        queryset=Field.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("All"),
     )
     competence = forms.ChoiceField(
         label=_("Level of competence"),

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dialogue import audit
 from dialogue.models import User
+from dialogue.phones import normalise_phone
 from dialogue.textfold import fold
 from petitions import services
 from petitions.models import Field, Petition, PetitionImport
@@ -285,6 +286,13 @@ def check(session: DialogueSession, content: bytes, *, today: date | None = None
             out[name] = values.get(name, "")
             if len(out[name]) > limit:
                 row.error(name, TOO_LONG % {"limit": limit})
+        if phone := out["petitioner_phone"]:
+            # A number typed in a numeric cell loses its leading 0 in Excel.
+            phone = f"0{phone}" if phone.isdigit() and len(phone) == 9 else phone
+            try:
+                out["petitioner_phone"] = normalise_phone(phone)
+            except ValidationError as error:
+                row.error("petitioner_phone", error.messages[0])
         if not out["petitioner_name"]:
             row.error("petitioner_name", NAME_REQUIRED)
         signatories = values.get("signatories", "") or "1"

@@ -120,12 +120,18 @@ def _count_duplicate(old_original_id: int | None, new_original_id: int | None) -
         Petition.objects.filter(pk=new_original_id).update(times_raised=F("times_raised") + 1)
 
 
+def petitions_closed_reason(session: DialogueSession) -> str | None:
+    """Why petitions collected beforehand can no longer be recorded for `session`, or None
+    while they can: the pages offer the form only when this is None, the service refuses else."""
+    if session.status in COLLECTING_STATUSES:
+        return None
+    return SESSION_CLOSED_FOR_PETITIONS % {"status": session.get_status_display().lower()}
+
+
 @transaction.atomic
 def petition_create(*, actor: User, session: DialogueSession, **fields: Any) -> Petition:
-    if session.status not in COLLECTING_STATUSES:
-        raise ValidationError(
-            SESSION_CLOSED_FOR_PETITIONS, params={"status": session.get_status_display().lower()}
-        )
+    if (reason := petitions_closed_reason(session)) is not None:
+        raise ValidationError(reason)
     petition = Petition(session=session, unit_id=session.unit_id, created_by=actor, **fields)
     _validate(petition)
     _derive_status(petition)

@@ -85,8 +85,10 @@ def petition_list(request):
         return export
     petitions, form, session = filtered_petitions(request.user, request.GET)
     page = keyset_page(petitions, order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE)
-    can_add = session is not None and (
-        DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
+    can_add = (
+        session is not None
+        and services.petitions_closed_reason(session) is None
+        and DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
     )
     return render(
         request,
@@ -98,6 +100,10 @@ def petition_list(request):
 @login_required
 def petition_create(request, session_pk: int):
     session = _get_session_for_petitions(request.user, session_pk)
+    if (closed := services.petitions_closed_reason(session)) is not None:
+        # Said before the form is filled, not after.
+        context = {"session": session, "closed": closed}
+        return render(request, "petitions/petition_form.html", context)
     form = PetitionForm(
         request.POST or None, unit=session.unit, initial={"received_on": timezone.localdate()}
     )
@@ -137,8 +143,13 @@ def petition_edit(request, pk: int):
 
 @login_required
 def petition_detail(request, pk: int):
-    petition = _get_petition(request.user, pk)
+    return _render_detail(request, _get_petition(request.user, pk))
+
+
+def _render_detail(request, petition: Petition, *, preparation_form=None, status: int = 200):
     can_edit = Petition.objects.editable_by(request.user).filter(pk=petition.pk).exists()
+    if preparation_form is None and can_edit and not petition.is_routed_out:
+        preparation_form = PreparationForm(unit=petition.unit)
     return render(
         request,
         "petitions/petition_detail.html",
@@ -150,13 +161,12 @@ def petition_detail(request, pk: int):
             .exists(),
             "preparations": petition.preparations.select_related("agency", "agency__unit"),
             "duplicates": petition.duplicates.all(),
-            "preparation_form": PreparationForm(unit=petition.unit)
-            if can_edit and not petition.is_routed_out
-            else None,
+            "preparation_form": preparation_form if can_edit else None,
             "answer_form": PreparationAnswerForm(initial={"answered_on": timezone.localdate()}),
             "history": audit.history(petition)[:50],
             "retention_years": settings.RETENTION_YEARS,
         },
+        status=status,
     )
 
 
@@ -171,17 +181,16 @@ def preparation_create(request, pk: int):
                 actor=request.user, petition=petition, agency=form.cleaned_data["agency"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
                 _("%(agency)s was asked to prepare the answer by %(due)s.")
                 % {"agency": preparation.agency, "due": f"{preparation.due_on:%d/%m/%Y}"},
             )
-    else:
-        messages.error(request, _("Choose an agency."))
-    return redirect("petition-detail", pk=petition.pk)
+            return redirect("petition-detail", pk=petition.pk)
+    # The page again, with the reason beside the agency picker.
+    return _render_detail(request, petition, preparation_form=form)
 
 
 @login_required
@@ -282,8 +291,9 @@ def petition_import_template(request, session_pk: int):
 def petition_import(request, session_pk: int):
     """Upload an XLSX of petitions collected beforehand; the preview follows."""
     session = _get_session_for_petitions(request.user, session_pk)
+    closed = services.petitions_closed_reason(session)
     form = PetitionImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and closed is None and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > importing.MAX_MEGABYTES * 1024 * 1024:
             form.add_error("file", importing.FILE_TOO_LARGE % {"limit": importing.MAX_MEGABYTES})
@@ -298,6 +308,7 @@ def petition_import(request, session_pk: int):
         {
             "form": form,
             "session": session,
+            "closed": closed,
             "imports": session.petition_imports.defer("content")[:20],
         },
     )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.document_systems import DocumentSystem
-from dialogue.forms import DateInput, StyledForm, UnitPicker
+from dialogue.forms import YEAR_OUT_OF_RANGE, DateInput, StyledForm, UnitPicker
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
+from dialogue.phones import PhoneField
+from dialogue.workdays import FIRST_YEAR, LAST_YEAR
 from sessions import extra_conferences, services
 from sessions.models import DialogueSession, ExtraConferenceRequest, Plan, Speaker
 
@@ -55,6 +58,15 @@ class PlanForm(StyledForm, forms.ModelForm):
             # The issuing unit of an existing plan does not change: its sessions belong there.
             del self.fields["unit"]
 
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        # A plan's sessions and deadlines are counted on the working-day calendar.
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            raise forms.ValidationError(
+                YEAR_OUT_OF_RANGE, params={"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return year
+
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.PLAN_FIELDS}
 
@@ -67,17 +79,24 @@ class PlanAmendForm(PlanForm):
     )
 
 
+class AgencyChoiceField(forms.ModelChoiceField):
+    """An agency named with its unit: several units have a "Công an xã"."""
+
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.name} — {obj.unit.name}"
+
+
 class TaskForm(StyledForm, forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), required=False
-    )
+    agency = AgencyChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
     assignee = forms.CharField(label=_("or role"), max_length=200, required=False)
     duty = forms.CharField(label=_("Duty"), widget=_textarea(2), required=False)
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         if agencies is not None:
-            self.fields["agency"].queryset = agencies
+            self.fields["agency"].queryset = agencies.select_related("unit").order_by(
+                "unit__path", "name"
+            )
 
     def clean(self):
         data = super().clean()
@@ -192,6 +211,15 @@ class SpeakerForm(StyledForm, forms.ModelForm):
         model = Speaker
         fields = [*services.SPEAKER_FIELDS]
         widgets = {"summary": _textarea(3), "birth_year": forms.NumberInput(attrs={"min": 1900})}
+        field_classes = {"phone": PhoneField}
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        # The 18+ rule, which needs the session's year, stays in services._check_speaker.
+        if year is not None and not 1900 <= year <= this_year:
+            raise forms.ValidationError(services.BIRTH_YEAR_IMPLAUSIBLE, params={"year": this_year})
+        return year
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.SPEAKER_FIELDS}
@@ -209,6 +237,7 @@ class ListFilterForm(StyledForm, forms.Form):
         label=_("Administrative unit"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
+        empty_label=_("All"),
         widget=UnitPicker(),
     )
 

@@ -111,6 +111,10 @@ def plan_list(request):
     )
 
 
+def _posted_pk(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
 def _task_formset(plan_or_unit_agencies, data=None, initial=None):
     return TaskFormSet(
         data, initial=initial, prefix="tasks", form_kwargs={"agencies": plan_or_unit_agencies}
@@ -124,12 +128,15 @@ def plan_create(request):
         raise Http404
     only_unit = units.first() if units.count() == 1 else None
     form = PlanForm(request.POST or None, units=units, initial={"unit": only_unit})
-    # Before the unit is chosen, any agency of the user's units (the service checks nothing more:
-    # a duty may go to any agency the plan names).
+    # The agencies that serve the plan's unit; before a unit is chosen, those serving any of
+    # the user's units (the unit posted then narrows them: another unit's agency is refused).
+    unit = only_unit or units.filter(pk=_posted_pk(form["unit"].value())).first()
     agencies = (
-        Agency.objects.related_to(only_unit)
-        if only_unit
-        else Agency.objects.filter(unit__in=units, is_active=True)
+        Agency.objects.serving(unit)
+        if unit
+        else Agency.objects.filter(
+            unit_id__in={pk for u in units for pk in [*u.ancestor_ids, u.pk]}, is_active=True
+        )
     )
     formset = _task_formset(agencies, request.POST or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -172,7 +179,7 @@ def _plan_change(request, pk: int, *, amend: bool):
         return redirect("plan-amend" if plan.is_issued else "plan-edit", pk=plan.pk)
     form_class = PlanAmendForm if amend else PlanForm
     form = form_class(request.POST or None, instance=plan)
-    agencies = Agency.objects.related_to(plan.unit)
+    agencies = Agency.objects.serving(plan.unit)
     formset = _task_formset(agencies, request.POST or None, initial=task_initial(plan))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = form.service_fields()

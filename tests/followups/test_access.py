@@ -170,6 +170,7 @@ def issue_data(scene, world) -> dict:
         "issue-number": "02/TB-UBND",
         "issue-issued_on": TODAY.isoformat(),
         f"issue-agencies_{petition.pk}": [world.agency_a1.pk],
+        "issue-confirm_early": "on",  # the minutes are not finalised in the scene
     }
 
 

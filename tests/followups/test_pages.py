@@ -14,15 +14,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dialogue import storage
-from dialogue.models import Role
+from dialogue.models import CHANGE_VALUE_LABELS, Role
 from dialogue.workcalendar import get_calendar
 from followups import services
 from followups.deadlines import working_days_overdue
+from followups.forms import CONFIRM_EARLY_REQUIRED, MINUTES_NOT_FINAL
 from followups.models import Assignment, ConclusionNotice, Extension
 from petitions import services as petition_services
 from petitions.models import Field, Petition
+from sessions.models import Minutes
 from tests.factories import UserFactory, issue_notice, make_held_session, member
 from tests.helpers import english, field_block, field_errors, shown, widget_is_invalid
 from tests.pdf import pdf_text
@@ -107,6 +110,7 @@ def test_notice_from_draft_to_issue_with_errors_beside_the_fields(world, login):
             "issue-number": "12/TB-UBND",
             "issue-issued_on": "2026-12-16",
             f"issue-agencies_{first.pk}": [world.agency_a1.pk, world.province_agency.pk],
+            "issue-confirm_early": "on",  # the minutes are not finalised here
         }
         page = client.post(url("session-notice-issue", session), issue)
         assert page.status_code == 200
@@ -162,6 +166,67 @@ def test_notice_from_draft_to_issue_with_errors_beside_the_fields(world, login):
         assert url("assignment-detail", assignment) in page.text
     # The notice's milestone is done on the session's timeline.
     assert "16/12/2026" in page.text
+
+
+def test_issuing_before_the_minutes_are_final_needs_a_confirmation_and_is_recorded(world, login):
+    with at(date(2026, 12, 16)):
+        session, (petition,) = make_held_session(world.commune_a)
+        client = login(world.organiser_a)
+        client.post(url("session-notice-draft", session))
+        notice = ConclusionNotice.objects.get(session=session)
+        services.notice_update(
+            actor=world.organiser_a, notice=notice, signer_name="Trần Văn Chủ", signer_title="CT"
+        )
+        page = client.get(url("session-notice", session))
+        assert shown(MINUTES_NOT_FINAL) in page.text
+        issue = {
+            "issue-number": "12/TB-UBND",
+            "issue-issued_on": "2026-12-16",
+            f"issue-agencies_{petition.pk}": [world.agency_a1.pk],
+        }
+        page = client.post(url("session-notice-issue", session), issue)
+        assert page.status_code == 200
+        assert field_errors(page.text, "issue-confirm_early") == [shown(CONFIRM_EARLY_REQUIRED)]
+        assert shown(CONFIRM_EARLY_REQUIRED).startswith("Biên bản")
+        assert 'value="12/TB-UBND"' in field_block(page.text, "issue-number")
+        notice.refresh_from_db()
+        assert not notice.is_issued and not Assignment.objects.exists()
+
+        response = client.post(
+            url("session-notice-issue", session), {**issue, "issue-confirm_early": "on"}
+        )
+        assert response.status_code == 302
+        notice.refresh_from_db()
+        assert notice.is_issued
+        page = client.get(url("session-notice", session))
+    assert shown(CHANGE_VALUE_LABELS["not_final"]) in page.text
+
+
+def test_with_final_minutes_the_notice_is_issued_without_the_confirmation(world, login):
+    with at(date(2026, 12, 16)):
+        session, (petition,) = make_held_session(world.commune_a)
+        Minutes.objects.create(session=session, finalised_at=timezone.now(), chair_name="A")
+        client = login(world.organiser_a)
+        client.post(url("session-notice-draft", session))
+        services.notice_update(
+            actor=world.organiser_a,
+            notice=ConclusionNotice.objects.get(session=session),
+            signer_name="Trần Văn Chủ",
+            signer_title="CT",
+        )
+        page = client.get(url("session-notice", session))
+        assert 'name="issue-confirm_early"' not in page.text
+        response = client.post(
+            url("session-notice-issue", session),
+            {
+                "issue-number": "12/TB-UBND",
+                "issue-issued_on": "2026-12-16",
+                f"issue-agencies_{petition.pk}": [world.agency_a1.pk],
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(url("session-notice", session))
+    assert shown(CHANGE_VALUE_LABELS["not_final"]) not in page.text
 
 
 def test_issued_notice_cannot_be_edited_through_the_page(world, login):

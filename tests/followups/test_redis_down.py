@@ -158,6 +158,7 @@ def test_with_the_cache_on_a_stopped_redis_pages_still_record(world, client, set
                 "issue-number": "09/TB-UBND",
                 "issue-issued_on": "2026-12-21",
                 f"issue-agencies_{petition.pk}": [world.agency_a1.pk],
+                "issue-confirm_early": "on",
             },
         )
         assert response.status_code == 302, response.content[:500]

@@ -10,6 +10,7 @@ from django import forms
 from django.urls import reverse
 
 from dialogue.audit import history
+from dialogue.phones import PHONE_INVALID
 from petitions import services
 from petitions.forms import DUPLICATE_NOT_FOUND
 from petitions.models import Field, Petition
@@ -147,3 +148,19 @@ def test_prepared_answer_saved(world, preparation, login):
     assert response.status_code == 302
     preparation.refresh_from_db()
     assert (preparation.answer, preparation.answered_on) == ("Đã xác minh.", date(2026, 12, 2))
+
+
+def test_petitioner_phone_is_checked_on_its_field_and_stored_normalised(world, session, login):
+    client = login(world.organiser_a)
+    url = reverse("petition-create", args=[session.pk])
+    response = client.post(url, petition_post(petitioner_phone="12345"))
+    assert response.status_code == 200
+    assert not Petition.objects.exists()
+    assert field_errors(response.text, "petitioner_phone") == [shown(PHONE_INVALID)]
+    assert shown(PHONE_INVALID).startswith("Nhập số điện thoại")
+    assert 'value="12345"' in field_block(response.text, "petitioner_phone")
+    assert 'value="Vi Thị Đơn"' in field_block(response.text, "petitioner_name")
+
+    response = client.post(url, petition_post(petitioner_phone="+84 912.345.678"))
+    assert response.status_code == 302
+    assert Petition.objects.get().petitioner_phone == "0912345678"

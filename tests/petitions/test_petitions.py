@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from django.utils import translation
 from dialogue.audit import history
 from dialogue.workcalendar import get_calendar
 from petitions import services
-from petitions.forms import DUPLICATE_NOT_FOUND
+from petitions.forms import AGENCY_REQUIRED, DUPLICATE_NOT_FOUND
 from petitions.models import Field, Petition, Preparation
 from tests.factories import make_petition, make_plan, make_session
 from tests.helpers import field_block, field_errors, shown, widget_is_aria_invalid
@@ -353,10 +354,30 @@ def test_agency_of_another_commune_is_refused(world, session, login):
     response = login(world.organiser_a).post(
         reverse("preparation-create", args=[petition.pk]), {"agency": world.agency_b1.pk}
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert len(agency_errors(response.text)) == 1
     assert not Preparation.objects.exists()
     petition.refresh_from_db()
     assert petition.status == Petition.Status.RECEIVED
+
+
+def agency_errors(html: str) -> list[str]:
+    """The errors shown beside the agency picker of the preparation form."""
+    start = html.index('name="agency"')
+    block = html[start : html.index("</form>", start)]
+    return re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', block)
+
+
+def test_assigning_without_an_agency_says_so_beside_the_picker(world, session, login):
+    petition = make_petition(session, actor=world.organiser_a)
+    response = login(world.organiser_a).post(
+        reverse("preparation-create", args=[petition.pk]), {"agency": ""}
+    )
+    assert response.status_code == 200
+    assert agency_errors(response.text) == [shown(AGENCY_REQUIRED)]
+    assert shown(AGENCY_REQUIRED).startswith("Chọn cơ quan")
+    assert "is-invalid" in response.text[response.text.index('name="agency"') - 300 :][:400]
+    assert not Preparation.objects.exists()
 
 
 def test_refusal_names_the_agency_and_the_unit(world, session):
@@ -460,3 +481,27 @@ def test_no_petition_is_added_to_a_concluded_session(world, session, login):
     with translation.override("vi"):
         status = str(DialogueSession.Status.CONCLUDED.label).lower()
     assert shown(services.SESSION_CLOSED_FOR_PETITIONS, status=status) in response.text
+
+
+def test_a_concluded_session_offers_no_petition_form_and_says_why(world, session, login):
+    from sessions.models import DialogueSession
+
+    client = login(world.organiser_a)
+    listing = reverse("petition-list") + f"?session={session.pk}"
+    create_url = reverse("petition-create", args=[session.pk])
+    import_url = reverse("petition-import", args=[session.pk])
+    page = client.get(listing).text
+    assert create_url in page and import_url in page
+
+    DialogueSession.objects.filter(pk=session.pk).update(status="concluded")
+    session.refresh_from_db()
+    with translation.override("vi"):
+        status = str(DialogueSession.Status.CONCLUDED.label).lower()
+    reason = shown(services.SESSION_CLOSED_FOR_PETITIONS, status=status)
+    page = client.get(listing).text
+    assert create_url not in page and import_url not in page
+    for url in (create_url, import_url):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert reason in response.text
+        assert 'name="content"' not in response.text and 'name="file"' not in response.text

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dialogue.models import DeadlineProfile
+from dialogue.phones import PHONE_INVALID
 from sessions import services
 from sessions.forms import TASK_NEEDS_DUTY, TASK_NEEDS_WHO
 from sessions.models import DialogueSession, Plan
@@ -177,3 +178,80 @@ def test_speaker_without_topic_and_with_text_for_the_year(world, login):
     assert 'value="Quàng Văn Nói"' in field_block(response.text, "full_name")
     assert 'value="Bản Na"' in field_block(response.text, "address")
     assert 'value="hamlet" selected' in field_block(response.text, "channel")
+
+
+@pytest.mark.parametrize("year", ["0", "1900", "9999"])
+def test_plan_year_outside_the_calendar_is_refused_on_the_field(world, login, year):
+    response = login(world.organiser_a).post(reverse("plan-create"), plan_post(world, year=year))
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    assert field_errors(response.text, "year") == ["Lịch chỉ tính cho các năm từ 2000 đến 2050."]
+    assert f'value="{year}"' in field_block(response.text, "year")
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("birth_year", ["1899", "9999"])
+def test_speaker_birth_year_outside_1900_to_this_year_is_refused_on_the_field(
+    world, login, birth_year
+):
+    plan = make_plan(world.commune_a, actor=world.organiser_a)
+    session = make_session(plan, actor=world.organiser_a)
+    response = login(world.secretary_a).post(
+        reverse("session-speakers", args=[session.pk]),
+        {
+            "full_name": "Quàng Văn Nói",
+            "birth_year": birth_year,
+            "address": "Bản Na",
+            "topic": "Đường vào bản",
+            "channel": "hamlet",
+        },
+    )
+    assert response.status_code == 200
+    assert not session.speakers.exists()
+    assert field_errors(response.text, "birth_year") == ["Hãy nhập năm sinh từ 1900 đến 2026."]
+    assert f'value="{birth_year}"' in field_block(response.text, "birth_year")
+
+
+def test_plan_tasks_offer_the_agencies_serving_the_unit_named_with_their_unit(world, login):
+    page = login(world.organiser_a).get(reverse("plan-create")).text
+    cell = task_cell(page, "tasks-0-agency")
+    assert f"{world.agency_a1.name} — {world.commune_a.name}" in cell
+    assert f"{world.province_agency.name} — {world.province_agency.unit.name}" in cell
+    assert world.agency_b1.name not in cell
+
+
+def test_plan_task_with_another_units_agency_is_refused_on_the_field(world, login):
+    response = login(world.organiser_a).post(
+        reverse("plan-create"),
+        plan_post(world, **{"tasks-0-agency": world.agency_b1.pk, "tasks-0-duty": "Giữ trật tự"}),
+    )
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    cell = task_cell(response.text, "tasks-0-agency")
+    errors = re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', cell)
+    assert errors == [shown(forms.ModelChoiceField.default_error_messages["invalid_choice"])]
+    assert "Giữ trật tự" in task_cell(response.text, "tasks-0-duty")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_speaker_phone_is_checked_on_its_field_and_stored_normalised(world, login):
+    plan = make_plan(world.commune_a, actor=world.organiser_a)
+    session = make_session(plan, actor=world.organiser_a)
+    client = login(world.secretary_a)
+    data = {
+        "full_name": "Quàng Văn Nói",
+        "birth_year": 1970,
+        "address": "Bản Na",
+        "topic": "Đường vào bản",
+        "channel": "hamlet",
+    }
+    url = reverse("session-speakers", args=[session.pk])
+    response = client.post(url, {**data, "phone": "0912 34"})
+    assert response.status_code == 200
+    assert not session.speakers.exists()
+    assert field_errors(response.text, "phone") == [shown(PHONE_INVALID)]
+    assert 'value="0912 34"' in field_block(response.text, "phone")
+
+    response = client.post(url, {**data, "phone": "0912 345 678"})
+    assert response.status_code == 302
+    assert session.speakers.get().phone == "0912345678"

@@ -85,7 +85,7 @@ def test_the_table_in_the_code_is_the_designed_workflow():
 
 
 def test_every_move_has_a_button_that_names_the_action():
-    """"Hủy hội nghị", not "→ Đã hủy" (issue 13)."""
+    """ "Hủy hội nghị", not "→ Đã hủy" (issue 13)."""
     targets = {b for _a, b in ALLOWED}
     assert targets <= set(services.TRANSITION_ACTIONS)
     with translation.override("vi"):
