@@ -200,6 +200,8 @@ def test_the_refusal_reaches_the_organiser_in_vietnamese(world, held, login):
                 "issue-number": "45/TB-UBND",
                 "issue-issued_on": "2026-12-21",
                 f"issue-agencies_{petition.pk}": [str(world.agency_a1.pk)],
+                # The minutes are not final: the organiser has confirmed issuing before them.
+                "issue-confirm_early": "on",
             },
             HTTP_ACCEPT_LANGUAGE="vi",
         )
