@@ -125,8 +125,11 @@ def _state(session: DialogueSession, since: int | None = None) -> dict:
     speakers = session.speakers.queue()
     delta = since is not None and 0 <= since <= session.console_revision
     if delta:
-        entries = entries.filter(rev__gt=since)
-        speakers = speakers.filter(rev__gt=since)
+        # Read through the (session, rev) indexes, then put in order here: a few rows.
+        entries = sorted(entries.filter(rev__gt=since).order_by(), key=lambda e: e.seq)
+        speakers = sorted(
+            speakers.filter(rev__gt=since).order_by(), key=lambda s: (s.position, s.pk)
+        )
     return {
         "revision": session.console_revision,
         "since": since if delta else None,
