@@ -1,5 +1,6 @@
-"""The live console (DESIGN §10): saving one minutes entry, an unchanged poll, and the minutes
-PDF at 200 entries against plain WeasyPrint on the same text.
+"""The live console (DESIGN §10): saving one minutes entry, an unchanged poll, the minutes
+PDF at 200 entries against plain WeasyPrint on the same text, and the poll that follows one
+change in a session of 4,000 entries (a delta since the client's revision).
 
 Server time is the in-process time of a request through the whole Django stack (middleware,
 session, authentication, view) with the test client, on the bench database (bench.petitions).
@@ -23,6 +24,8 @@ POLLS = 300
 PDF_RUNS = 7
 ENTRIES = 200
 PETITIONS = 100
+BIG_SESSION = 4000
+CHANGES = 60
 
 
 def _world():
@@ -155,6 +158,55 @@ def _save_and_poll(session, secretary) -> tuple[float, float, int, int]:
     return _median_ms(saves), _median_ms(polls), save_queries, len(captured.captured_queries)
 
 
+def _poll_after_change(session, secretary) -> tuple[float, int, int, int]:
+    """The session grown to BIG_SESSION entries; one watcher holds the state and, after each
+    save by the other secretary's console, polls since its revision as console.js does.
+    Returns (median ms, median bytes, queries of one poll, bytes of the first load)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from sessions.models import MinutesEntry
+
+    last = session.minutes_entries.order_by("-seq").values_list("seq", flat=True).first() or 0
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(
+            session=session,
+            uuid=uuid.uuid4(),
+            seq=last + i + 1,
+            kind="speech",
+            text=f"{i}. Ông (bà) phản ánh việc thu hồi đất chưa được bồi thường thỏa đáng. " * 2,
+            created_by=secretary,
+            updated_by=secretary,
+        )
+        for i in range(BIG_SESSION - session.minutes_entries.count())
+    )
+    writer, watcher = Client(), Client()
+    for client in (writer, watcher):
+        client.force_login(secretary, backend="django.contrib.auth.backends.ModelBackend")
+    save_url = reverse("console-entry-save", args=[session.pk])
+    state_url = reverse("console-state", args=[session.pk])
+    first = watcher.get(state_url)
+    if len(first.json()["entries"]) < BIG_SESSION:
+        raise RuntimeError("poll_after_change: the session is not at its size")
+    tag, revision = first["ETag"], first.json()["revision"]
+    times, sizes, queries = [], [], 0
+    for i in range(CHANGES):
+        body = {"uuid": str(uuid.uuid4()), "kind": "speech", "text": f"Ý kiến thứ {i}."}
+        writer.post(save_url, json.dumps(body), content_type="application/json")
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            response = watcher.get(state_url, {"since": revision}, HTTP_IF_NONE_MATCH=tag)
+            times.append(time.perf_counter() - t0)
+        if response.status_code != 200 or len(response.json()["entries"]) != 1:
+            raise RuntimeError(f"poll_after_change: {response.status_code}")
+        tag, revision = response["ETag"], response.json()["revision"]
+        sizes.append(len(response.content))
+        queries = len(captured.captured_queries)
+    return _median_ms(times), int(statistics.median(sizes)), queries, len(first.content)
+
+
 def _pages(pdf: bytes) -> int:
     from pypdf import PdfReader
 
@@ -209,6 +261,7 @@ def run() -> list[dict]:
         session, secretary = _world()
         save_ms, poll_ms, save_queries, poll_queries = _save_and_poll(session, secretary)
         ours_s, pages, plain_s, plain_pages = _pdf(session)
+        delta_ms, delta_bytes, delta_queries, full_bytes = _poll_after_change(session, secretary)
     where = f"{database} ({choice}); {load_note()}"
     ours_rate = pages / ours_s
     plain_rate = plain_pages / plain_s
@@ -226,6 +279,17 @@ def run() -> list[dict]:
             "unit": "ms (median server time)",
             "budget": "<= 5",
             "note": f"{POLLS} polls answered 304, {poll_queries} queries each; {where}",
+        },
+        {
+            "name": "console.poll_after_change_4000",
+            "value": delta_ms,
+            "unit": "ms (median server time)",
+            "budget": "<= 20 ms and <= 10 KB",
+            "note": (
+                f"{delta_bytes} bytes (median) and {delta_queries} queries per poll after one "
+                f"save, {CHANGES} changes in a session of {BIG_SESSION} entries; the first "
+                f"load is {full_bytes} bytes; {where}"
+            ),
         },
         {
             "name": "minutes_pdf.pages_per_s",

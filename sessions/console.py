@@ -5,7 +5,9 @@ secretaries at once on a weak connection.
   returns the stored entry instead of adding one.
 - An edit carries the version it started from: if someone saved in between, the edit is refused
   with both texts (EntryConflict) and nothing is overwritten.
-- Every change bumps `DialogueSession.console_revision`, the ETag of the pages that poll.
+- Every change bumps `DialogueSession.console_revision`, the ETag of the pages that poll, and
+  stamps the rows it changed with it (`rev`): a poll sends only the rows changed since the
+  client's revision.
 - Finalised minutes refuse every change (MINUTES_FINAL).
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import uuid as uuid_module
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.cache import cache
@@ -78,12 +81,49 @@ def _revision_key(session_id: int) -> str:
     return f"console-revision:{session_id}"
 
 
-def bump(session_id: int) -> None:
-    """Tell every polling page that the console changed (the ETag moves)."""
-    DialogueSession.objects.filter(pk=session_id).update(console_revision=F("console_revision") + 1)
-    # The shared counter moves only once the change is visible to the other requests, so a
-    # poll can never keep an old state under a new tag.
-    transaction.on_commit(lambda: _advance_counter(session_id))
+def bump(
+    session_id: int,
+    *,
+    entries: Iterable[int] = (),
+    speakers: Iterable[int] = (),
+    locked: DialogueSession | None = None,
+) -> int:
+    """Tell every polling page that the console changed (the ETag moves) and return the new
+    revision. The rows named (pks of entries and speakers) are stamped with it, so a poll
+    `since` an older revision sends them again.
+
+    One transaction moves the counter and stamps the rows: a poll that reads revision R has
+    therefore every row of revision <= R. With `locked` (the caller holds the session row's
+    lock) the new revision is known without reading it back; the caller may stamp its rows
+    itself with `locked.console_revision + 1` before calling.
+    """
+    entries, speakers = list(entries), list(speakers)
+    with transaction.atomic(savepoint=False):
+        DialogueSession.objects.filter(pk=session_id).update(
+            console_revision=F("console_revision") + 1
+        )
+        if locked is not None:
+            locked.console_revision += 1
+            rev = locked.console_revision
+        else:
+            rev = (
+                DialogueSession.objects.filter(pk=session_id)
+                .values_list("console_revision", flat=True)
+                .get()
+            )
+        if entries:
+            MinutesEntry.objects.filter(pk__in=entries).update(rev=rev)
+        if speakers:
+            Speaker.objects.filter(pk__in=speakers).update(rev=rev)
+        # The shared counter moves only once the change is visible to the other requests, so
+        # a poll can never keep an old state under a new tag.
+        transaction.on_commit(lambda: _advance_counter(session_id))
+    return rev
+
+
+def next_rev(locked: DialogueSession) -> int:
+    """The revision the next bump(locked=...) gives, for rows saved under the session lock."""
+    return locked.console_revision + 1
 
 
 def _advance_counter(session_id: int) -> None:
@@ -204,6 +244,7 @@ def entry_save(
         existing.given_by = given_by
         existing.version += 1
         existing.updated_by = actor
+        existing.rev = next_rev(session)
         existing.full_clean(exclude=["session", "created_by", "updated_by"])
         existing.save(
             update_fields=[
@@ -214,11 +255,12 @@ def entry_save(
                 "version",
                 "updated_by",
                 "updated_at",
+                "rev",
             ]
         )
         after = {"kind": kind, "text": text, "speaker": speaker, "given_by": given_by}
         audit.record(existing, actor=actor, action="updated", changes=audit.diff(before, after))
-        bump(session.pk)
+        bump(session.pk, locked=session)
         return existing, False
     last = session.minutes_entries.aggregate(last=Max("seq"))["last"] or 0
     entry = MinutesEntry(
@@ -232,6 +274,7 @@ def entry_save(
         typed_at=typed_at,
         created_by=actor,
         updated_by=actor,
+        rev=next_rev(session),
     )
     entry.full_clean(exclude=["session", "created_by", "updated_by"])
     try:
@@ -241,14 +284,14 @@ def entry_save(
         # The same UUID committed by a concurrent request (the session lock orders writers of
         # one session, so only a cross-session reuse of a UUID lands here).
         raise ValidationError(ENTRY_OTHER_SESSION) from None
-    bump(session.pk)
+    bump(session.pk, locked=session)
     return entry, True
 
 
 # --- speaker queue ---------------------------------------------------------------------------
 
 
-def _set_status(speaker: Speaker, to: str, *, actor: User, reason: str = "") -> None:
+def _set_status(speaker: Speaker, to: str, *, actor: User, rev: int, reason: str = "") -> None:
     old = speaker.status
     if to not in SPEAKER_MOVES[old]:
         raise ValidationError(
@@ -260,7 +303,8 @@ def _set_status(speaker: Speaker, to: str, *, actor: User, reason: str = "") -> 
     now = timezone.now()
     speaker.status = to
     speaker.status_reason = reason.strip()
-    fields = ["status", "status_reason"]
+    speaker.rev = rev
+    fields = ["status", "status_reason", "rev"]
     if to == Speaker.Status.SPEAKING:
         speaker.called_at, speaker.finished_at = now, None
         fields += ["called_at", "finished_at"]
@@ -285,9 +329,9 @@ def speaker_set_status(*, actor: User, speaker: Speaker, to: str, reason: str = 
     speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
     if to == Speaker.Status.SPEAKING:
         for current in session.speakers.filter(status=Speaker.Status.SPEAKING):
-            _set_status(current, Speaker.Status.SPOKE, actor=actor)
-    _set_status(speaker, to, actor=actor, reason=reason)
-    bump(session.pk)
+            _set_status(current, Speaker.Status.SPOKE, actor=actor, rev=next_rev(session))
+    _set_status(speaker, to, actor=actor, reason=reason, rev=next_rev(session))
+    bump(session.pk, locked=session)
     return speaker
 
 
@@ -300,9 +344,9 @@ def speaker_call_next(*, actor: User, session: DialogueSession) -> Speaker:
     if nxt is None:
         raise ValidationError(NO_ONE_WAITING)
     for current in session.speakers.filter(status=Speaker.Status.SPEAKING):
-        _set_status(current, Speaker.Status.SPOKE, actor=actor)
-    _set_status(nxt, Speaker.Status.SPEAKING, actor=actor)
-    bump(session.pk)
+        _set_status(current, Speaker.Status.SPOKE, actor=actor, rev=next_rev(session))
+    _set_status(nxt, Speaker.Status.SPEAKING, actor=actor, rev=next_rev(session))
+    bump(session.pk, locked=session)
     return nxt
 
 

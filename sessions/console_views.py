@@ -13,6 +13,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -113,20 +114,39 @@ def _speaker_json(speaker: Speaker, *, public: bool = False) -> dict:
     return data
 
 
-def _state(session: DialogueSession) -> dict:
+def _state(session: DialogueSession, since: int | None = None) -> dict:
+    """The console's data: everything, or with `since` (a revision the client holds) only the
+    entries and speakers changed after it, so a poll after one save is one row, not the whole
+    minutes. The revision is read before the rows (sessions.console.bump), so the rows sent
+    are at least those of `revision`: merged by id into the state of `since`, they give the
+    state a full load would give."""
     final = Minutes.objects.filter(session=session, finalised_at__isnull=False).exists()
+    entries = session.minutes_entries.select_related("speaker", "created_by", "updated_by")
+    speakers = session.speakers.queue()
+    delta = since is not None and 0 <= since <= session.console_revision
+    if delta:
+        # Read through the (session, rev) indexes, then put in order here: a few rows.
+        entries = sorted(entries.filter(rev__gt=since).order_by(), key=lambda e: e.seq)
+        speakers = sorted(
+            speakers.filter(rev__gt=since).order_by(), key=lambda s: (s.position, s.pk)
+        )
     return {
         "revision": session.console_revision,
+        "since": since if delta else None,
         "now": timezone.now().isoformat(),
         "status": session.status,
         "status_label": session.get_status_display(),
         "final": final,
-        "entries": [
-            _entry_json(e)
-            for e in session.minutes_entries.select_related("speaker", "created_by", "updated_by")
-        ],
-        "speakers": [_speaker_json(s) for s in session.speakers.queue()],
+        "entries": [_entry_json(e) for e in entries],
+        "speakers": [_speaker_json(s) for s in speakers],
     }
+
+
+def _since(request) -> int | None:
+    try:
+        return int(request.GET["since"])
+    except (KeyError, ValueError):
+        return None
 
 
 @login_required
@@ -159,8 +179,9 @@ def console_page(request, pk: int, *, attendance_form=None, status: int = 200):
 @login_required
 @require_GET
 def console_state(request, pk: int):
-    """The console's data as JSON. An unchanged console answers 304 from the cache: the tag was
-    handed to this user after a full access check, so nothing else needs checking."""
+    """The console's data as JSON: `?since=<revision>` asks only for what changed after it (the
+    first load asks for everything). An unchanged console answers 304 from the cache: the tag
+    was handed to this user after a full access check, so nothing else needs checking."""
     current = console.revision(pk)
     if current is None:
         raise Http404
@@ -169,7 +190,7 @@ def console_state(request, pk: int):
         response = HttpResponseNotModified()
     else:
         session = _get_console_session(request.user, pk)
-        response = JsonResponse(_state(session))
+        response = JsonResponse(_state(session, _since(request)))
     response["ETag"] = tag
     response["Cache-Control"] = "no-cache, private"
     return response
@@ -291,8 +312,9 @@ def console_speaker_register(request, pk: int):
     fields = form.service_fields() | {"channel": Speaker.Channel.AT_SESSION}
     try:
         console.check_writable(session)
-        speaker = services.speaker_register(actor=request.user, session=session, **fields)
-        console.bump(session.pk)
+        with transaction.atomic():
+            speaker = services.speaker_register(actor=request.user, session=session, **fields)
+            console.bump(session.pk, speakers=[speaker.pk])
     except ValidationError as error:
         return _json_error(error)
     return JsonResponse({"speaker": _speaker_json(speaker)}, status=201)

@@ -377,6 +377,9 @@ class Speaker(models.Model):
     # fold(full_name) + "|" + fold(address): the duplicate check is one indexed lookup.
     identity_key = models.CharField(max_length=460, editable=False, default="")
     search = models.TextField(editable=False, default="")
+    # The session's console_revision of the last change to this row: a poll sends the rows
+    # changed since the client's revision (sessions.console.bump).
+    rev = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = SpeakerQuerySet.as_manager()
 
@@ -387,6 +390,7 @@ class Speaker(models.Model):
         indexes = [
             models.Index(fields=["session", "identity_key"], name="speaker_identity_idx"),
             models.Index(fields=["session", "position"], name="speaker_queue_idx"),
+            models.Index(fields=["session", "rev"], name="speaker_rev_idx"),
         ]
 
     def __str__(self) -> str:
@@ -450,12 +454,15 @@ class MinutesEntry(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    # The session's console_revision of the last change (see Speaker.rev).
+    rev = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("minutes entry")
         verbose_name_plural = _("minutes entries")
         ordering = ["session", "seq"]
         constraints = [models.UniqueConstraint(fields=["session", "seq"], name="minutes_entry_seq")]
+        indexes = [models.Index(fields=["session", "rev"], name="minutes_entry_rev_idx")]
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.get_kind_display()}"

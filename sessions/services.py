@@ -450,6 +450,13 @@ def milestone_mark_done(
 # --- speakers --------------------------------------------------------------------------------
 
 
+def _console_changed(session_id: int, **rows: Any) -> None:
+    """Tell the live console (sessions.console imports this module, hence the late import)."""
+    from sessions import console
+
+    console.bump(session_id, **rows)
+
+
 def speaker_identity_key(full_name: str, address: str) -> str:
     """Same folded name and address: likely the same person registering twice."""
     return f"{fold(full_name)}|{fold(address)}"[:460]
@@ -525,6 +532,13 @@ def speaker_update(*, actor: User, speaker: Speaker, **fields: Any) -> Speaker:
         action="updated",
         changes=audit.diff(before, audit.snapshot(speaker, fields)),
     )
+    # The console shows the speaker, and the speaker's name beside each of their entries.
+    renamed = before.get("full_name", speaker.full_name) != speaker.full_name
+    _console_changed(
+        speaker.session_id,
+        speakers=[speaker.pk],
+        entries=speaker.minutes_entries.values_list("pk", flat=True) if renamed else (),
+    )
     return speaker
 
 
@@ -543,6 +557,7 @@ def speaker_move(*, actor: User, speaker: Speaker, to_position: int) -> Speaker:
             row.position = index
             changed.append(row)
     Speaker.objects.bulk_update(changed, ["position"])
+    _console_changed(session.pk, speakers=[row.pk for row in changed])
     audit.record(
         current,
         actor=actor,

@@ -5,6 +5,8 @@
  *   (the server keys entries by UUID). Reloading the page keeps and resends pending entries.
  * - Edits carry the version they started from; a 409 shows both texts to merge.
  * - The page polls the console state with If-None-Match; an unchanged console answers 304.
+ *   The first poll loads everything; later ones send ?since=<revision> and the server answers
+ *   only the entries and speakers changed after it, merged here by uuid / id.
  * - User text is only ever put in the page with textContent (never innerHTML).
  */
 (function () {
@@ -146,6 +148,27 @@
     });
   }
 
+  function mergeById(list, rows, key) {
+    var index = new Map();
+    list.forEach(function (row, i) { index.set(row[key], i); });
+    rows.forEach(function (row) {
+      if (index.has(row[key])) list[index.get(row[key])] = row;
+      else { index.set(row[key], list.length); list.push(row); }
+    });
+    return list;
+  }
+
+  // A delta (body.since set) merged into the state it was asked for; a full state replaces it.
+  function applyState(body) {
+    if (body.since === null || body.since === undefined || !state) return body;
+    var next = Object.assign({}, body);
+    next.entries = mergeById(state.entries.slice(), body.entries, "uuid");
+    next.entries.sort(function (a, b) { return a.seq - b.seq; });
+    next.speakers = mergeById(state.speakers.slice(), body.speakers, "id");
+    next.speakers.sort(function (a, b) { return a.position - b.position || a.id - b.id; });
+    return next;
+  }
+
   function mergeEntry(entry) {
     if (!state || !entry) return;
     var found = false;
@@ -163,13 +186,16 @@
     var headers = {};
     if (etag) headers["If-None-Match"] = etag;
     var sent = Date.now();
-    return fetch(data.stateUrl, {credentials: "same-origin", cache: "no-store", headers: headers})
+    var url = data.stateUrl;
+    // Only with a tag: the tag and the revision come from the same answer.
+    if (state && etag) url += (url.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(state.revision);
+    return fetch(url, {credentials: "same-origin", cache: "no-store", headers: headers})
       .then(function (response) {
         if (response.status === 304) { setConnection(true); return; }
         if (!response.ok || response.redirected || !isJson(response)) throw new Error("state");
-        etag = response.headers.get("ETag");
         return response.json().then(function (body) {
-          state = body;
+          etag = response.headers.get("ETag");
+          state = applyState(body);
           // The server's clock at the middle of the round trip: a slow answer skews less.
           clockOffset = new Date(body.now).getTime() - (sent + Date.now()) / 2;
           setConnection(true);

@@ -1346,3 +1346,157 @@ def test_a_wrong_or_short_token_is_404(running, client):
     ):
         assert client.get(reverse("session-display", args=[bad])).status_code == 404
         assert display_state(client, bad).status_code == 404
+
+
+# --- polling: deltas since the client's revision ---------------------------------------------
+
+
+def poll_since(client, session, since: int):
+    return client.get(reverse("console-state", args=[session.pk]), {"since": since})
+
+
+def apply_delta(state: dict, delta: dict) -> dict:
+    """What static/js/console.js does with an answer: a delta merged by uuid / id into the
+    state it was asked for, a full state in its place."""
+    if delta["since"] is None:
+        return delta
+    entries = {e["uuid"]: e for e in state["entries"]} | {e["uuid"]: e for e in delta["entries"]}
+    speakers = {s["id"]: s for s in state["speakers"]} | {s["id"]: s for s in delta["speakers"]}
+    return delta | {
+        "entries": sorted(entries.values(), key=lambda e: e["seq"]),
+        "speakers": sorted(speakers.values(), key=lambda s: (s["position"], s["id"])),
+    }
+
+
+def comparable(state: dict) -> dict:
+    return {k: v for k, v in state.items() if k not in ("now", "since")}
+
+
+def random_change(rng, world, scene, secretaries, client) -> None:
+    """One change a secretary (or the organiser, between turns) could make to the console."""
+    session = DialogueSession.objects.get(pk=scene.session.pk)
+    actor = rng.choice(secretaries)
+    speakers = list(session.speakers.order_by("pk"))
+    entries = list(session.minutes_entries.order_by("pk"))
+    action = rng.choice(["entry", "entry", "edit", "status", "next", "register", "rename", "move"])
+    try:
+        if action == "entry" or (action == "edit" and not entries):
+            console.entry_save(
+                actor=actor,
+                session=session,
+                uuid=uuid.uuid4(),
+                kind=rng.choice(["speech", "answer", "note"]),
+                text=f"Mục {rng.randrange(10**6)}",
+                speaker=rng.choice([None, *speakers]),
+            )
+        elif action == "edit":
+            entry = rng.choice(entries)
+            console.entry_save(
+                actor=actor,
+                session=session,
+                uuid=entry.uuid,
+                kind=entry.kind,
+                text=f"{entry.text} (sửa {rng.randrange(100)})",
+                speaker=rng.choice([None, *speakers]),
+                base_version=entry.version,
+            )
+        elif action == "status":
+            speaker = rng.choice(speakers)
+            moves = sorted(console.SPEAKER_MOVES[speaker.status])
+            if moves:
+                console.speaker_set_status(
+                    actor=actor, speaker=speaker, to=rng.choice(moves), reason="Gây rối"
+                )
+        elif action == "next":
+            console.speaker_call_next(actor=actor, session=session)
+        elif action == "register":
+            response = register(client, session, full_name=f"Người {rng.randrange(1000)}")
+            assert response.status_code == 201
+        elif action == "rename":
+            services.speaker_update(
+                actor=actor, speaker=rng.choice(speakers), full_name=f"Tên {rng.randrange(1000)}"
+            )
+        else:
+            services.speaker_move(
+                actor=world.organiser_a,
+                speaker=rng.choice(speakers),
+                to_position=rng.randrange(1, len(speakers) + 1),
+            )
+    except ValidationError:
+        pass  # nobody waiting: nothing changed
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_deltas_applied_to_the_first_load_give_the_full_state(world, running, login, seed):
+    import random
+
+    rng = random.Random(seed)
+    client = login(world.secretary_a)
+    secretaries = [world.secretary_a, running.secretary_a2]
+    state = poll(client, running.session).json()
+    first = state["revision"]
+    assert state["since"] is None
+    for _round in range(15):
+        for _ in range(rng.randrange(0, 4)):
+            random_change(rng, world, running, secretaries, client_for(running.secretary_a2))
+        delta = poll_since(client, running.session, state["revision"]).json()
+        assert delta["since"] == state["revision"]
+        state = apply_delta(state, delta)
+        full = poll(client, running.session).json()
+        assert comparable(state) == comparable(full)
+    assert state["revision"] > first + 10  # the sequence did change things
+
+
+def test_a_rename_sends_the_speakers_entries_again(world, running, login):
+    client = login(world.secretary_a)
+    save(client, running.session, speaker=running.one.pk)
+    save(client, running.session, text="Không gắn người nói.")
+    since = poll(client, running.session).json()["revision"]
+    services.speaker_update(actor=world.secretary_a, speaker=running.one, full_name="Tên Mới")
+    delta = poll_since(client, running.session, since).json()
+    assert [s["name"] for s in delta["speakers"]] == ["Tên Mới"]
+    assert [e["speaker_name"] for e in delta["entries"]] == ["Tên Mới"]
+
+
+def test_a_revision_the_server_never_gave_gets_the_full_state(world, running, login):
+    client = login(world.secretary_a)
+    save(client, running.session)
+    revision = poll(client, running.session).json()["revision"]
+    for since in (revision + 5, -1):
+        state = poll_since(client, running.session, since).json()
+        assert state["since"] is None
+        assert len(state["entries"]) == 1 and len(state["speakers"]) == 3
+
+
+def _queries_of_a_delta_poll(client, session) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    since = poll(client, session).json()["revision"]
+    save(client, session, text="Một mục mới sau cùng.")
+    with CaptureQueriesContext(connection) as queries:
+        response = poll_since(client, session, since)
+    assert [e["text"] for e in response.json()["entries"]] == ["Một mục mới sau cùng."]
+    return len(queries), len(response.content)
+
+
+def test_the_poll_after_one_change_is_small_whatever_the_size_of_the_minutes(world, running, login):
+    client = login(world.secretary_a)
+    small = _queries_of_a_delta_poll(client, running.session)
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(
+            session=running.session,
+            uuid=uuid.uuid4(),
+            seq=100 + i,
+            kind="speech",
+            speaker=running.two,
+            text="Ông (bà) phản ánh việc thu hồi đất chưa được bồi thường thỏa đáng. " * 3,
+            created_by=world.secretary_a,
+            updated_by=world.secretary_a,
+        )
+        for i in range(4000)
+    )
+    assert len(poll(client, running.session).json()["entries"]) == 4001  # the first load
+    queries, size = _queries_of_a_delta_poll(client, running.session)
+    assert queries == small[0]
+    assert size < 10_000
