@@ -114,7 +114,8 @@ def test_staff_pages_have_no_serious_axe_violations(browser, live_server, world,
                 problems[url] = serious
         # The check itself can fail: text at 2:1 is caught as a serious violation.
         page.set_content(
-            '<html lang="vi"><title>x</title><main><p style="color:#adb5bd">Thứ bảy</p></main></html>'
+            '<html lang="vi"><title>x</title>'
+            '<main><p style="color:#adb5bd">Thứ bảy</p></main></html>'
         )
         assert "color-contrast" in {v[0] for v in _serious(axe.run(page))}
     finally:
