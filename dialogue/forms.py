@@ -62,11 +62,46 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+#: What staff type, whatever the browser's language: 06/12/2026 is 6 December 2026.
+DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"
+DATETIME_PATTERN = r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}"
+PICK_DATE = _("Choose from a calendar")
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+
+class DateInput(forms.DateInput):
+    """A text field in dd/mm/yyyy (a native date field shows the browser's locale, mm/dd/yyyy
+    in an English Chromium). static/js/datepicker.js adds a calendar button beside it that
+    fills the field in the same format."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format=None):
+        defaults = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "pattern": DATE_PATTERN,
+            "autocomplete": "off",
+            "data-datepicker": "date",
+            "data-picker-label": PICK_DATE,
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=format or "%d/%m/%Y")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A text field in "dd/mm/yyyy HH:MM", with the same calendar button (date and time)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format=None):
+        defaults = {
+            "placeholder": "dd/mm/yyyy HH:MM",
+            "inputmode": "numeric",
+            "pattern": DATETIME_PATTERN,
+            "autocomplete": "off",
+            "data-datepicker": "datetime",
+            "data-picker-label": PICK_DATE,
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=format or "%d/%m/%Y %H:%M")
 
 
 def _check_year(value):
