@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.document_systems import DocumentSystem
-from dialogue.forms import YEAR_OUT_OF_RANGE, DateInput, StyledForm, UnitPicker
+from dialogue.forms import YEAR_OUT_OF_RANGE, DateInput, DateTimeInput, StyledForm, UnitPicker
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
 from dialogue.phones import PhoneField
 from dialogue.workdays import FIRST_YEAR, LAST_YEAR
@@ -16,13 +16,6 @@ from sessions.models import DialogueSession, ExtraConferenceRequest, Plan, Speak
 
 TASK_NEEDS_WHO = _("Choose an agency or name who does it.")
 TASK_NEEDS_DUTY = _("Describe the duty.")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
