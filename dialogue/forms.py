@@ -26,6 +26,10 @@ class StyledForm:
                 if _check_year not in field.validators:
                     field.validators.append(_check_year)
             widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                # Django puts a choice widget's class on its container too: no class here, the
+                # choices are laid out by the template's fieldset (.choice-group in app.css).
+                continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

@@ -162,7 +162,6 @@ class PetitionCaptureForm(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.session = session
         self.fields["speaker"].queryset = session.speakers.queue()
-        self.fields["answer"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         data = super().clean()

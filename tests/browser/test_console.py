@@ -204,3 +204,31 @@ def test_the_answer_and_the_chairs_conclusion_are_recorded_as_such(running, logg
     assert (answer.speaker, answer.given_by) == (speaker, "Công chức Địa chính - Xây dựng")
     final = MinutesEntry.objects.get(session=session, kind="conclusion")
     assert final.given_by == session.chair_name
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_the_answer_choice_reads_on_one_line_each_and_overlaps_nothing(
+    running, logged_in_page, width
+):
+    """The choice a secretary makes for every petition (issue 13): each option on its own line
+    beside its radio, inside its column, above the next field; the group has a name."""
+    session, secretary, _second, _speaker = running
+    page = logged_in_page(secretary)
+    page.set_viewport_size({"width": width, "height": 900})
+    _console(page, session)
+    group = page.locator("#capture fieldset.choice-group")
+    expect(group.locator("legend")).to_contain_text("Trả lời")
+    labels = group.locator("label")
+    assert labels.count() == 2
+    boxes = [labels.nth(i).bounding_box() for i in range(2)]
+    column = page.locator("#capture").bounding_box()
+    next_field = page.locator("#id_answer_at_session").bounding_box()
+    line_height = 2 * 16 * 1.5  # at most two lines of 16 px text
+    for box in boxes:
+        assert box["height"] <= line_height, box
+        assert (
+            box["x"] >= column["x"] - 1
+            and box["x"] + box["width"] <= column["x"] + column["width"] + 1
+        )
+    assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"] + 0.5
+    assert boxes[1]["y"] + boxes[1]["height"] <= next_field["y"], (boxes, next_field)
