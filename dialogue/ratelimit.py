@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
+from dialogue.login_limits import client_ip as _proxy_aware_ip
+
 
 def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The address sign-in limits count too: X-Forwarded-For only as far as TRUSTED_PROXY_COUNT
+    says (behind the reverse proxy every request would otherwise share the proxy's address)."""
+    return _proxy_aware_ip(request) or "unknown"
 
 
 def allow(key: str, *, limit: int, window: int) -> bool:

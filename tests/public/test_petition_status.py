@@ -139,3 +139,27 @@ def test_receipt_is_not_found_outside_scope(login, world, who):
     assert client.get(url).status_code == 404
     assert client.post(url, {"email": "x@example.test"}).status_code == 404
     assert mail.outbox == []
+
+
+def test_behind_the_proxy_the_limit_counts_each_citizen_not_the_proxy(client, world, settings):
+    """With TRUSTED_PROXY_COUNT = 1 every request comes from the proxy's address: the lookup
+    limit counts the client address the proxy appends, like the sign-in limits."""
+    settings.PUBLIC_LOOKUP_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(2):
+        response = client.get(
+            LOOKUP, {"ma": "DT-00000-00000"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+        )
+        assert response.status_code == 404
+    assert (
+        client.get(
+            LOOKUP, {"ma": "DT-00000-00000"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy
+        ).status_code
+        == 429
+    )
+    # Another citizen behind the same proxy is not locked out by the first one.
+    other = client.get(
+        LOOKUP, {"ma": "DT-00000-00000"}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+    )
+    assert other.status_code == 404
