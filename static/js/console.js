@@ -311,15 +311,26 @@
     });
   }
 
+  // The server's field errors of a refused action, said to the secretary (never silently).
+  function alertErrors(response) {
+    if (response.ok || !isJson(response)) return null;
+    return response.json().then(function (body) {
+      var errors = body.errors || {};
+      window.alert(Object.keys(errors).map(function (k) { return errors[k].join(" "); }).join(" "));
+    });
+  }
+
   function statusButton(speaker, to, label, css) {
     var b = el("button", {type: "button", className: "btn btn-sm " + css, text: label, "data-to": to});
     b.addEventListener("click", function () {
       var reason = "";
       if (to === "refused") {
-        reason = window.prompt(T.refuse_reason) || "";
-        if (!reason.trim()) return;
+        reason = window.prompt(T.refuse_reason);
+        if (reason === null) return;  // cancelled: nothing asked of the server
       }
+      // An empty reason goes to the server, which answers why it is refused.
       post(data.statusUrl.replace("/0/", "/" + speaker.id + "/"), {to: to, reason: reason})
+        .then(alertErrors)
         .then(function () { return poll(); });
     });
     return b;
@@ -431,14 +442,7 @@
   });
 
   document.getElementById("call-next").addEventListener("click", function () {
-    post(data.nextUrl).then(function (response) {
-      if (!response.ok && isJson(response)) {
-        return response.json().then(function (body) {
-          var errors = body.errors || {};
-          window.alert(Object.keys(errors).map(function (k) { return errors[k].join(" "); }).join(" "));
-        });
-      }
-    }).then(poll);
+    post(data.nextUrl).then(alertErrors).then(poll);
   });
 
   document.getElementById("register-form").addEventListener("submit", function (event) {

@@ -232,3 +232,29 @@ def test_the_answer_choice_reads_on_one_line_each_and_overlaps_nothing(
         )
     assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"] + 0.5
     assert boxes[1]["y"] + boxes[1]["height"] <= next_field["y"], (boxes, next_field)
+
+
+def test_refusing_a_speaker_without_a_reason_says_why(running, logged_in_page):
+    """An empty reason is not a silent no-op (issue 13): the secretary is told why."""
+    session, secretary, _second, speaker = running
+    page = logged_in_page(secretary)
+    _console(page, session)
+    said = []
+
+    def answer(dialog):
+        if dialog.type == "prompt":
+            dialog.accept("")
+        else:
+            said.append(dialog.message)
+            dialog.accept()
+
+    page.on("dialog", answer)
+    page.locator("#queue button[data-to=refused]").first.click()
+    expect(page.locator("#queue")).to_contain_text(speaker.full_name)
+    for _ in range(50):
+        if said:
+            break
+        page.wait_for_timeout(100)
+    assert said == ["Hãy ghi lý do từ chối (ví dụ: say rượu, gây rối, đe dọa)."]
+    speaker.refresh_from_db()
+    assert speaker.status == "waiting"
