@@ -794,8 +794,7 @@ def session_publish(request, pk: int):
     try:
         publishing.publication_publish(actor=request.user, session=session)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _error_messages(request, error)
     else:
         messages.success(request, _("The results are published."))
     return redirect("session-notice", pk=session.pk)
@@ -810,8 +809,7 @@ def session_unpublish(request, pk: int):
             actor=request.user, session=session, reason=request.POST.get("reason", "")[:500]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _error_messages(request, error)
     else:
         messages.success(request, _("The results are no longer published."))
     return redirect("session-notice", pk=session.pk)
