@@ -9,18 +9,23 @@ One run:
 
 1. marks the due sessions (ended before the cutoff, no legal hold, not yet anonymised) with one
    timestamp `stamp` (one UPDATE); every later statement selects by that stamp, so a run is a
-   fixed number of statements whatever the number of rows;
-2. redacts free text that repeats a citizen's own values (responses and accepted extensions that
-   name the petitioner, minutes entries that name their speaker, the petition's own text) with
-   SQL REPLACE, then overwrites the personal columns (petitioners' names, addresses, phones;
-   speakers' names, addresses, phones, years of birth). A petition on legal hold is left as is;
-   the folded search columns are computed from the new values in the same statements
-   (`dialogue.foldsql`: the app's own fold in SQL; on PostgreSQL the rare rows left
-   non-ASCII are refolded in Python in one more statement);
-3. re-renders the finalised minutes PDFs of those sessions: the new version is stored, the
-   earlier versions keep their SHA-256 and size as the record but lose their bytes, and the
-   history says which hash was replaced;
-4. records one "anonymised" change per session.
+   fixed number of statements whatever the number of rows (the Python pass of step 2: a fixed
+   number per group of sessions);
+2. redacts free text (minutes entries, speakers' summaries, petitions, responses, extensions, the
+   conclusion notice's body): the names of the session's other citizens and phone and identity
+   numbers in Python (`dialogue.retention`; each text read once, in groups of sessions, only
+   changed texts written), then each text's own citizen's values with SQL REPLACE; then the
+   sweep overwrites the personal columns (petitioners' names, addresses, phones; speakers'
+   names, addresses, phones, years of birth). A petition on legal hold is left as is. The
+   folded search columns are computed from the new values in the same statements
+   (`dialogue.foldsql`: the app's own fold in SQL; on PostgreSQL the rare rows left non-ASCII
+   are refolded in Python in one more statement);
+3. masks the history of those rows: the values of personal and free-text fields in their change
+   records, and the speakers' and petitions' names in the records' titles;
+4. re-renders the finalised minutes and the issued conclusion notice of those sessions: the new
+   version is stored, the earlier versions keep their SHA-256 and size as the record but lose
+   their bytes, and the history says which hash was replaced;
+5. records one "anonymised" change per session.
 
 Running it twice does nothing the second time (anonymised sessions are not due); a run killed
 halfway rolls back (one transaction), and the next run starts again.
@@ -28,27 +33,64 @@ halfway rolls back (one transaction), and the next run starts again.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, TextField, Value, When
-from django.db.models.functions import Coalesce, Replace
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, Replace
 from django.utils import timezone
 
 from dialogue import audit, foldsql, retention, storage
 from dialogue.foldsql import search_document_sql
 from dialogue.models import ChangeRecord, StoredDocument
 from dialogue.textfold import search_document
-from followups.models import Extension, Response
+from followups.documents import notice_filename, notice_pdf
+from followups.models import ConclusionNotice, Extension, Response
+from followups.services import NOTICE_DOCUMENT
 from petitions.models import Petition
 from sessions import documents as session_documents
 from sessions.minutes import MINUTES_DOCUMENT
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
 
 PH = Value(retention.PLACEHOLDER)
+#: Due sessions are redacted in groups of at most this many citizens' names (memory) and sessions.
+NAMES_PER_CHUNK = 50_000
+SESSIONS_PER_CHUNK = 500
+#: Change-record keys whose values may hold a citizen's data or repeat it in free text.
+HISTORY_KEYS = frozenset(
+    {
+        "full_name",
+        "address",
+        "phone",
+        "birth_year",
+        "organisation",
+        "summary",
+        "text",
+        "content",
+        "answer_at_session",
+        "routing_reason",
+        "petitioner_name",
+        "petitioner_address",
+        "petitioner_phone",
+        "reason",
+        "body",
+    }
+)
 
 
 @dataclass
@@ -61,6 +103,8 @@ class SweepReport:
     minutes_entries: int = 0
     responses: int = 0
     documents: int = 0
+    free_texts: int = 0
+    history: int = 0
     dry_run: bool = False
 
     def as_dict(self) -> dict:
@@ -119,7 +163,8 @@ def dry_run(*, today: date | None = None, years: int | None = None) -> SweepRepo
         petitions=petitions.filter(legal_hold=False).count(),
         held_petitions=petitions.filter(legal_hold=True).count(),
         minutes_entries=MinutesEntry.objects.filter(session__in=sessions).count(),
-        documents=Minutes.objects.filter(session__in=sessions, finalised_at__isnull=False).count(),
+        documents=Minutes.objects.filter(session__in=sessions, finalised_at__isnull=False).count()
+        + ConclusionNotice.objects.filter(session__in=sessions, issued_on__isnull=False).count(),
         dry_run=True,
     )
 
@@ -141,6 +186,9 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
         session__anonymised_at=stamp, legal_hold=True
     ).count()
 
+    # Every free text: the names of the session's citizens and any phone or identity number,
+    # before the personal columns they are read from are overwritten.
+    report.free_texts = _redact_free_texts(stamp, petitions)
     # Free text in followups that repeats the petitioner's values, before those values go.
     report.responses = Response.objects.filter(
         assignment__petition__in=petitions.values("pk")
@@ -200,9 +248,127 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
     )
     _refold_in_python(speakers, "full_name", "address", "topic")
     _rebuild_petition_search(stamp)
-    report.documents = _rerender_minutes(sessions)
+    report.history = _mask_history(stamp, Petition.objects.filter(anonymised_at=stamp))
+    report.documents = _rerender_minutes(sessions) + _rerender_notices(sessions)
     _record(sessions, stamp=stamp, years=years)
     return report
+
+
+def _free_texts(stamp: datetime, petitions):
+    """(rows, free-text field, path to the row's session, path to the row's own citizen's name or
+    None) for every free text of the due sessions."""
+    of_petitions = {"assignment__petition__in": petitions.values("pk")}
+    via_assignment = "assignment__petition__session"
+    own_petitioner = "assignment__petition__petitioner_name"
+    return [
+        (
+            MinutesEntry.objects.filter(session__anonymised_at=stamp),
+            "text",
+            "session",
+            "speaker__full_name",
+        ),
+        (Speaker.objects.filter(session__anonymised_at=stamp), "summary", "session", "full_name"),
+        (petitions, "content", "session", "petitioner_name"),
+        (petitions, "answer_at_session", "session", "petitioner_name"),
+        (petitions, "routing_reason", "session", "petitioner_name"),
+        (Response.objects.filter(**of_petitions), "text", via_assignment, own_petitioner),
+        (Extension.objects.filter(**of_petitions), "reason", via_assignment, own_petitioner),
+        (ConclusionNotice.objects.filter(session__anonymised_at=stamp), "body", "session", None),
+    ]
+
+
+def _session_chunks(stamp: datetime) -> list[list[int]]:
+    """The due sessions in groups of at most NAMES_PER_CHUNK citizens (and SESSIONS_PER_CHUNK
+    sessions), so that their names fit in memory."""
+    citizens: Counter[int] = Counter()
+    for model in (Speaker, Petition):
+        counts = (
+            model.objects.filter(session__anonymised_at=stamp)
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values_list("session_id", "n")
+        )
+        citizens.update(dict(counts))
+    chunks: list[list[int]] = [[]]
+    size = 0
+    for pk in (
+        DialogueSession.objects.filter(anonymised_at=stamp)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ):
+        if chunks[-1] and (
+            size + citizens[pk] > NAMES_PER_CHUNK or len(chunks[-1]) >= SESSIONS_PER_CHUNK
+        ):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(pk)
+        size += citizens[pk]
+    return [chunk for chunk in chunks if chunk]
+
+
+def _names_of(session_ids: list[int]) -> dict[int, set[tuple[str, ...]]]:
+    """Each session's citizens' names (speakers and petitioners), as `retention.name_key`s."""
+    names: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+    for model, field in ((Speaker, "full_name"), (Petition, "petitioner_name")):
+        rows = model.objects.filter(session_id__in=session_ids).values_list("session_id", field)
+        for session_id, name in rows.iterator(chunk_size=5000):
+            if key := retention.name_key(name):
+                names[session_id].add(key)
+    return names
+
+
+def _redact_free_texts(stamp: datetime, petitions) -> int:
+    """Names of the session's other citizens, and phone and identity numbers, in every free text
+    (`dialogue.retention`); each text's own citizen is left to the SQL REPLACE that follows. Reads
+    each text once; writes only the texts that change."""
+    changed_rows = 0
+    for chunk in _session_chunks(stamp):
+        names = _names_of(chunk)
+        for rows, field, session, own in _free_texts(stamp, petitions):
+            wanted = ("pk", session, field, *([own] if own else []))
+            changed = []
+            for pk, session_id, text, *own_name in (
+                rows.filter(**{f"{session}__in": chunk}).values_list(*wanted).iterator(2000)
+            ):
+                own_key = retention.name_key(own_name[0]) if own_name else ()
+                redacted = retention.redact_numbers(
+                    retention.redact_names(text, names.get(session_id, set()), skip=own_key)
+                )
+                if redacted != text:
+                    changed.append(rows.model(pk=pk, **{field: redacted}))
+            rows.model.objects.bulk_update(changed, [field], batch_size=1000)
+            changed_rows += len(changed)
+    return changed_rows
+
+
+def _mask_history(stamp: datetime, petitions) -> int:
+    """The change records of the anonymised rows: personal and free-text values masked (the fact
+    of each change kept), speakers' and petitions' titles replaced."""
+    by_model = {
+        Speaker: Speaker.objects.filter(session__anonymised_at=stamp),
+        Petition: petitions,
+        MinutesEntry: MinutesEntry.objects.filter(session__anonymised_at=stamp),
+        Response: Response.objects.filter(assignment__petition__in=petitions.values("pk")),
+        Extension: Extension.objects.filter(assignment__petition__in=petitions.values("pk")),
+        ConclusionNotice: ConclusionNotice.objects.filter(session__anonymised_at=stamp),
+    }
+    masked = []
+    for model, rows in by_model.items():
+        records = ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=rows.annotate(_id=Cast("pk", CharField())).values("_id"),
+        )
+        if model is not ConclusionNotice:
+            records.update(object_repr=Concat(Value("#"), F("object_id"), Value(" "), PH))
+        for record in (
+            records.filter(changes__has_any_keys=sorted(HISTORY_KEYS))
+            .only("pk", "changes")
+            .iterator(chunk_size=2000)
+        ):
+            record.changes = audit.masked(record.changes, HISTORY_KEYS)
+            masked.append(record)
+    ChangeRecord.objects.bulk_update(masked, ["changes"], batch_size=1000)
+    return len(masked)
 
 
 def _rebuild_petition_search(stamp: datetime) -> None:
@@ -238,35 +404,66 @@ def _refold_in_python(rows, *fields: str) -> None:
 
 
 def _rerender_minutes(sessions) -> int:
-    """Finalised minutes carry speakers' names: store an anonymised re-render as a new version,
-    keep the earlier versions' hashes (not their bytes), and say so in the history."""
+    """Finalised minutes carry speakers' names."""
     done = 0
-    minutes_type = ContentType.objects.get_for_model(Minutes)
     for minutes in Minutes.objects.filter(session__in=sessions, finalised_at__isnull=False):
         session = minutes.session
-        original = minutes.sha256
-        content = session_documents.minutes_pdf(session, minutes=minutes)
-        stored = storage.document_store(
-            obj=minutes,
+        stored = _store_rerender(
+            minutes,
             kind=MINUTES_DOCUMENT,
-            content=content,
+            original=minutes.sha256,
+            content=session_documents.minutes_pdf(session, minutes=minutes),
             filename=f"bien-ban-{session.pk}.pdf",
-            reason=f"Ẩn danh dữ liệu cá nhân sau thời hạn lưu trữ; bản gốc SHA-256 {original}",
         )
-        StoredDocument.objects.filter(
-            content_type=minutes_type, object_id=str(minutes.pk), kind=MINUTES_DOCUMENT
-        ).exclude(pk=stored.pk).update(content=b"")
         minutes.sha256 = stored.sha256
         minutes.save(update_fields=["sha256"])
-        audit.record(
-            minutes,
-            actor=None,
-            action="anonymised",
-            changes={"sha256": [original, stored.sha256]},
-            reason="retention",
+        done += 1
+    return done
+
+
+def _rerender_notices(sessions) -> int:
+    """An issued conclusion notice may repeat petitioners' names in its body (now redacted)."""
+    done = 0
+    for notice in ConclusionNotice.objects.filter(
+        session__in=sessions, issued_on__isnull=False
+    ).select_related("session"):
+        latest = storage.latest(notice, NOTICE_DOCUMENT)
+        if latest is None:
+            continue
+        _store_rerender(
+            notice,
+            kind=NOTICE_DOCUMENT,
+            original=latest.sha256,
+            content=notice_pdf(notice),
+            filename=notice_filename(notice),
         )
         done += 1
     return done
+
+
+def _store_rerender(obj, *, kind: str, original: str, content: bytes, filename: str):
+    """Store an anonymised re-render as the next version of `obj`'s document, keep the earlier
+    versions' hashes (not their bytes), and say so in the history."""
+    stored = storage.document_store(
+        obj=obj,
+        kind=kind,
+        content=content,
+        filename=filename,
+        reason=f"Ẩn danh dữ liệu cá nhân sau thời hạn lưu trữ; bản gốc SHA-256 {original}",
+    )
+    StoredDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        kind=kind,
+    ).exclude(pk=stored.pk).update(content=b"")
+    audit.record(
+        obj,
+        actor=None,
+        action="anonymised",
+        changes={"sha256": [original, stored.sha256]},
+        reason="retention",
+    )
+    return stored
 
 
 def _record(sessions, *, stamp: datetime, years: int) -> None:

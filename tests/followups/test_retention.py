@@ -22,8 +22,9 @@ from petitions.services import petition_set_legal_hold
 from sessions import console
 from sessions.minutes import minutes_finalize
 from sessions.models import DialogueSession, MinutesEntry, Speaker
-from sessions.services import session_set_legal_hold
+from sessions.services import session_set_legal_hold, speaker_update
 from tests.factories import make_petition, make_plan, make_session, make_speaker
+from tests.pdf import pdf_text
 from tests.public.citizens import PERSONAL_VALUES, PETITIONER, SPEAKER, held_and_followed
 
 PH = retention.PLACEHOLDER
@@ -106,8 +107,9 @@ def test_sweep_anonymises_keeps_records_and_honours_legal_holds(world):
     assert Petition.objects.filter(petitioner_name=PH).count() == 0  # dry run changed nothing
 
     report = anonymisation.retention_sweep(today=LATER, years=5)
-    assert (report.sessions, report.petitions, report.speakers, report.documents) == (1, 1, 1, 1)
-    assert _counts() == {**before, "StoredDocument": before["StoredDocument"] + 1}
+    # Documents: the minutes and the conclusion notice, each a new version.
+    assert (report.sessions, report.petitions, report.speakers, report.documents) == (1, 1, 1, 2)
+    assert _counts() == {**before, "StoredDocument": before["StoredDocument"] + 2}
     assert dict(Petition.objects.values_list("pk", "status")) == statuses
 
     answered = Petition.objects.get(pk=story.answered.pk)
@@ -157,7 +159,78 @@ def test_sweep_anonymises_keeps_records_and_honours_legal_holds(world):
     assert audit.history(story.session).filter(action="anonymised").count() == 1
     again = anonymisation.retention_sweep(today=LATER, years=5)
     assert again.sessions == 0
-    assert ChangeRecord.objects.filter(action="anonymised").count() == 2
+    # One record each: the session, its minutes and its notice.
+    assert ChangeRecord.objects.filter(action="anonymised").count() == 3
+
+
+NEIGHBOUR = "Lò Văn Hàng Xóm"
+
+
+@pytest.mark.django_db
+def test_sweep_redacts_other_citizens_numbers_history_and_the_notice(world):
+    """Free text naming another citizen of the session, phone and identity numbers in any text,
+    the change history of the rows, and the issued notice's PDF: nothing personal is left, and
+    what is not personal (an amount, a document number, the subject) stays."""
+    story = held_and_followed(world)
+    session = story.session
+    DialogueSession.objects.filter(pk=session.pk).update(status="in_progress")
+    neighbour = make_speaker(session, full_name=NEIGHBOUR, address="Bản Cạnh", birth_year=1970)
+    # A corrected name: the history holds both values.
+    neighbour_name = NEIGHBOUR + " Mới"
+    speaker_update(actor=world.organiser_a, speaker=neighbour, full_name=neighbour_name)
+    text = (
+        f"Bà {SPEAKER['full_name']} nói ông {PETITIONER['petitioner_name']} và ông "
+        f"{neighbour_name} đã nộp hồ sơ (CCCD 001085012345, ĐT 0912 345 678); bồi thường "
+        "1.500.000.000 đồng theo Quyết định 123/QĐ-UBND."
+    )
+    entry, _ = console.entry_save(
+        actor=world.secretary_a,
+        session=session,
+        uuid=uuid.uuid4(),
+        kind="speech",
+        speaker=story.speaker,
+        text=text,
+    )
+    Petition.objects.filter(pk=story.waiting.pk).update(
+        content=f"Ông {neighbour_name} hỏi về đèn, gọi +84 987 654 321."
+    )
+    notice_before = storage.latest(session.conclusion_notice, "notice")
+    assert PETITIONER["petitioner_name"] in pdf_text(bytes(notice_before.content))
+
+    anonymisation.retention_sweep(today=LATER, years=5)
+
+    entry.refresh_from_db()
+    assert SPEAKER["full_name"] not in entry.text
+    assert PETITIONER["petitioner_name"] not in entry.text and NEIGHBOUR not in entry.text
+    assert entry.text.count(retention.PLACEHOLDER) == 5
+    assert "001085012345" not in entry.text and "0912 345 678" not in entry.text
+    assert "1.500.000.000 đồng" in entry.text and "123/QĐ-UBND" in entry.text
+    waiting = Petition.objects.get(pk=story.waiting.pk)
+    assert neighbour_name not in waiting.content and "987 654 321" not in waiting.content
+    assert "hỏi về đèn" in waiting.content
+    assert neighbour_name.lower() not in waiting.search
+
+    # The history keeps that the neighbour was renamed, not the names.
+    for record in ChangeRecord.objects.all():
+        dumped = f"{record.object_repr} {record.changes}"
+        for value in [*PERSONAL_VALUES, NEIGHBOUR, "001085012345"]:
+            assert value not in dumped, (record.action, record.object_repr)
+    renamed = audit.history(neighbour).get(action="updated")
+    assert renamed.changes["full_name"] == [audit.HIDDEN_VALUE, audit.HIDDEN_VALUE]
+
+    # The notice: body redacted, its PDF re-rendered, the original hash in the history.
+    notice = session.conclusion_notice
+    notice.refresh_from_db()
+    assert PETITIONER["petitioner_name"] not in notice.body
+    latest = storage.latest(notice, "notice")
+    assert latest.version == notice_before.version + 1
+    rendered = pdf_text(bytes(latest.content))
+    assert PETITIONER["petitioner_name"] not in rendered and "sửa đường" in rendered
+    assert bytes(StoredDocument.objects.get(pk=notice_before.pk).content) == b""
+    assert audit.history(notice).get(action="anonymised").changes["sha256"] == [
+        notice_before.sha256,
+        latest.sha256,
+    ]
 
 
 @pytest.mark.django_db
