@@ -255,25 +255,28 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
 
 
 def _free_texts(stamp: datetime, petitions):
-    """(rows, free-text field, path to the row's session, path to the row's own citizen's name or
-    None) for every free text of the due sessions."""
+    """(rows, free-text fields, path to the row's session, path to the row's own citizen's name
+    or None) for every free text of the due sessions."""
     of_petitions = {"assignment__petition__in": petitions.values("pk")}
     via_assignment = "assignment__petition__session"
     own_petitioner = "assignment__petition__petitioner_name"
     return [
         (
             MinutesEntry.objects.filter(session__anonymised_at=stamp),
-            "text",
+            ["text"],
             "session",
             "speaker__full_name",
         ),
-        (Speaker.objects.filter(session__anonymised_at=stamp), "summary", "session", "full_name"),
-        (petitions, "content", "session", "petitioner_name"),
-        (petitions, "answer_at_session", "session", "petitioner_name"),
-        (petitions, "routing_reason", "session", "petitioner_name"),
-        (Response.objects.filter(**of_petitions), "text", via_assignment, own_petitioner),
-        (Extension.objects.filter(**of_petitions), "reason", via_assignment, own_petitioner),
-        (ConclusionNotice.objects.filter(session__anonymised_at=stamp), "body", "session", None),
+        (Speaker.objects.filter(session__anonymised_at=stamp), ["summary"], "session", "full_name"),
+        (
+            petitions,
+            ["content", "answer_at_session", "routing_reason"],
+            "session",
+            "petitioner_name",
+        ),
+        (Response.objects.filter(**of_petitions), ["text"], via_assignment, own_petitioner),
+        (Extension.objects.filter(**of_petitions), ["reason"], via_assignment, own_petitioner),
+        (ConclusionNotice.objects.filter(session__anonymised_at=stamp), ["body"], "session", None),
     ]
 
 
@@ -320,23 +323,25 @@ def _names_of(session_ids: list[int]) -> dict[int, set[tuple[str, ...]]]:
 def _redact_free_texts(stamp: datetime, petitions) -> int:
     """Names of the session's other citizens, and phone and identity numbers, in every free text
     (`dialogue.retention`); each text's own citizen is left to the SQL REPLACE that follows. Reads
-    each text once; writes only the texts that change."""
+    each text once; writes only the rows that change."""
     changed_rows = 0
     for chunk in _session_chunks(stamp):
         names = _names_of(chunk)
-        for rows, field, session, own in _free_texts(stamp, petitions):
-            wanted = ("pk", session, field, *([own] if own else []))
+        for rows, fields, session, own in _free_texts(stamp, petitions):
+            wanted = ["pk", session, own or session, *fields]
             changed = []
-            for pk, session_id, text, *own_name in (
+            for pk, session_id, own_name, *texts in (
                 rows.filter(**{f"{session}__in": chunk}).values_list(*wanted).iterator(2000)
             ):
-                own_key = retention.name_key(own_name[0]) if own_name else ()
-                redacted = retention.redact_numbers(
-                    retention.redact_names(text, names.get(session_id, set()), skip=own_key)
-                )
-                if redacted != text:
-                    changed.append(rows.model(pk=pk, **{field: redacted}))
-            rows.model.objects.bulk_update(changed, [field], batch_size=1000)
+                skip = retention.name_key(own_name) if own else ()
+                session_names = names.get(session_id, set())
+                redacted = [
+                    retention.redact_numbers(retention.redact_names(text, session_names, skip=skip))
+                    for text in texts
+                ]
+                if redacted != texts:
+                    changed.append(rows.model(pk=pk, **dict(zip(fields, redacted, strict=True))))
+            rows.model.objects.bulk_update(changed, fields, batch_size=1000)
             changed_rows += len(changed)
     return changed_rows
 
