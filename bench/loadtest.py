@@ -57,7 +57,7 @@ BIN = Path(sys.executable).parent
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: Bump when what _build() makes changes: the next run rebuilds the data.
 DATA_VERSION = 1
-PETITIONS = int(os.environ.get("LOADTEST_PETITIONS", 200_000))
+PETITIONS = int(os.environ.get("LOADTEST_PETITIONS", 1_000_000))
 CLOSED = PETITIONS // 5
 ENTRIES = 200
 USERS = int(os.environ.get("LOADTEST_USERS", 10))
