@@ -82,12 +82,18 @@ TERMS = [
     "thon dong",
 ]
 SCENARIOS = [
-    # (figure name, locust user class, budget on req/s, budget on p95, budget on p50)
+    # (figure name, locust user classes, budget on req/s, budget on p95, budget on p50)
     ("search", "Search", "≥ 30 req/s at 10 users", "≤ 300 ms", None),
     ("overdue", "Overdue", "≥ 100 req/s at 10 users", "≤ 200 ms", None),
     ("poll_304", "Poll304", "≥ 500 req/s", None, None),
     ("save_entry", "SaveEntry", "report", None, "≤ 30 ms at 10 users"),
+    # The worker class's case: fast requests beside slow ones (the polls' figures are reported).
+    ("mixed.poll_304_beside_search", "MixedPoll MixedSearch", "report", None, None),
 ]
+#: LOADTEST_SCENARIOS=search,poll_304 runs only those.
+ONLY = [n for n in os.environ.get("LOADTEST_SCENARIOS", "").split(",") if n]
+#: The request whose figures a mixed scenario reports (bench/locustfile.py names it).
+FOCUS = {"mixed.poll_304_beside_search": "console state (304)"}
 
 
 def _with_name(url: str, name: str) -> str:
@@ -354,25 +360,26 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _locust(base: str, user_class: str, config: dict, work: Path) -> dict:
-    out = work / f"{user_class}.json"
+def _locust(base: str, name: str, user_classes: str, config: dict, work: Path) -> dict:
+    out = work / f"{name}.json"
     env = {
         **os.environ,
         "LOADTEST_CONFIG": json.dumps(config),
         "LOADTEST_OUT": str(out),
         "LOADTEST_WARMUP": str(WARMUP),
+        "LOADTEST_FOCUS": FOCUS.get(name, ""),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run(
         [str(BIN / "locust"), "-f", str(BASE_DIR / "bench" / "locustfile.py"), "--headless"]
         + ["--users", str(USERS), "--spawn-rate", str(USERS), "--host", base]
         + ["--run-time", f"{WARMUP + DURATION}s", "--stop-timeout", "5", "--only-summary"]
-        + ["--loglevel", "WARNING", "--exit-code-on-error", "0", user_class],
+        + ["--loglevel", "WARNING", "--exit-code-on-error", "0", *user_classes.split()],
         cwd=BASE_DIR,
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
-        stderr=open(work / f"{user_class}.log", "wb"),
+        stderr=open(work / f"{name}.log", "wb"),
         timeout=WARMUP + DURATION + 60,
     )
     return json.loads(out.read_text())
@@ -387,7 +394,8 @@ def _rows(name: str, figures: dict, budgets: tuple, where: str) -> list[dict]:
         f"{figures['p99_ms']} ms, max {figures['max_ms']:.0f} ms, {figures['avg_bytes']:.0f} "
         f"bytes/response, errors {errors}"
         + (f" ({json.dumps(figures['errors'], ensure_ascii=False)[:300]})" if errors else "")
-        + f"; users {USERS}, {where}"
+        + (f"; users {USERS}: 8 polling while 2 search" if name in FOCUS else f"; users {USERS}")
+        + f", {where}"
     )
     rows = [
         {
@@ -536,8 +544,10 @@ def main() -> None:
             got = _get(base, path, cookies[role])[0]
             if got != status:
                 raise RuntimeError(f"GET {path} as {role}: {got}, expected {status}")
-        for name, user_class, *budgets in SCENARIOS:
-            figures = _locust(base, user_class, config, work)
+        for name, user_classes, *budgets in SCENARIOS:
+            if ONLY and name not in ONLY:
+                continue
+            figures = _locust(base, name, user_classes, config, work)
             for row in _rows(name, figures, tuple(budgets), f"{server_note}; {_load()}"):
                 _print(row)
     finally:

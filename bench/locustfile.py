@@ -112,11 +112,22 @@ class Poll304(_Signed):
     def poll(self) -> None:
         with self.client.get(
             CONFIG["state_url"],
+            name="console state (304)",
             headers={"If-None-Match": self.etag},
             allow_redirects=False,
             catch_response=True,
         ) as response:
             self.expect(response, 304)
+
+
+class MixedPoll(Poll304):
+    """With MixedSearch: eight consoles polling while two supervisors search (slow pages)."""
+
+    fixed_count = 8
+
+
+class MixedSearch(Search):
+    fixed_count = 2
 
 
 class SaveEntry(_Signed):
@@ -167,11 +178,10 @@ def _reset_after_warmup(environment, **_kwargs) -> None:
 def _write_figures(environment, **_kwargs) -> None:
     stats = environment.runner.stats
     # The scenario's own requests: not the first load of each user, nor its console page.
-    entries = [
-        e
-        for e in stats.entries.values()
-        if e.name not in ("first load (full state)", "console page")
-    ]
+    setup = ("first load (full state)", "console page")
+    entries = [e for e in stats.entries.values() if e.name not in setup]
+    if os.environ.get("LOADTEST_FOCUS"):  # a mixed run: the figures of one kind of request
+        entries = [e for e in entries if e.name == os.environ["LOADTEST_FOCUS"]]
     entry = entries[0] if len(entries) == 1 else stats.total
     figures = {
         "requests": entry.num_requests,
