@@ -20,12 +20,14 @@ Run: ``.venv/bin/python -m bench.loadtest`` (PostgreSQL and Redis needed; nothin
    WORKER_CLASS (see README, "Other commands", for why gthread), Redis for the cache and sessions.
 3. **Scenarios**, each a headless locust (bench/locustfile.py) of USERS users sending requests
    back to back for WARMUP + DURATION seconds, only the last DURATION counted: search, the overdue
-   list, the console's unchanged poll (304) and saving an entry. Figures: requests/s, p50, p95,
-   errors (the warm-up's included) and the 1-minute load average just after the scenario.
+   list, the console's unchanged poll (304), saving an entry, and 8 users polling beside 2
+   searching (the worker class's case: do fast requests wait behind slow ones?). Figures:
+   requests/s, p50, p95, errors (the warm-up's included) and the 1-minute load average just
+   after the scenario.
 
 Everything started is stopped at the end (gunicorn by its process group), whatever happened.
-LOADTEST_PETITIONS, LOADTEST_DURATION, LOADTEST_USERS, LOADTEST_WORKER_CLASS, LOADTEST_WORKERS
-and LOADTEST_THREADS change the run (LOADTEST_PETITIONS rebuilds the data).
+LOADTEST_PETITIONS, LOADTEST_DURATION, LOADTEST_USERS, LOADTEST_WORKER_CLASS, LOADTEST_WORKERS,
+LOADTEST_THREADS and LOADTEST_SCENARIOS change the run (LOADTEST_PETITIONS rebuilds the data).
 """
 
 from __future__ import annotations
