@@ -108,7 +108,9 @@ def _target_url() -> str:
     if not base.startswith(("postgres://", "postgresql://")):
         raise SystemExit(f"make loadtest needs PostgreSQL; DATABASE_URL is {base!r}")
     name = urlsplit(base).path.lstrip("/") or "doithoai"
-    return _with_name(base, f"{name}_loadtest"[:63])
+    # Cut the name, not the suffix: the result always ends in _loadtest, so it is never the
+    # database DATABASE_URL names (which a rebuild would drop). PostgreSQL names: 63 bytes.
+    return _with_name(base, f"{name[: 63 - len('_loadtest')]}_loadtest")
 
 
 def _admin(url: str):
