@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test lint format migrate demo messages bench clean worker beat smoke
+.PHONY: run test lint format migrate demo messages bench loadtest clean worker beat smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# gunicorn (DEBUG=0) on PostgreSQL + Redis with the national data, under a bounded locust run on
+# 127.0.0.1: bench/loadtest.py. The data is built once (minutes), kept, and reused.
+loadtest: $(STAMP)
+	$(BIN)/python -m bench.loadtest
 
 worker: $(STAMP)
 	$(BIN)/celery -A dialogue worker --loglevel=INFO --concurrency=2

@@ -702,6 +702,31 @@ def test_overdue_list_offers_few_options_and_runs_few_queries(
     }
 
 
+def test_overdue_total_is_counted_once_per_scope_filters_and_minute(world, login, overdue):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()  # locmem outlives a test, and another test's day and ids may be these
+    with at(date(2027, 1, 12)):
+        supervisor = login(world.supervisor)
+        assert supervisor.get(reverse("overdue-list")).context["total"] == 3
+        # The next page, or the same page again: the rows are read, the total is not recounted.
+        with CaptureQueriesContext(connection) as again:
+            page = supervisor.get(reverse("overdue-list"))
+        assert page.context["total"] == 3
+        assert not [q for q in again.captured_queries if "COUNT(" in q["sql"]]
+        # Other filters, another scope: their own count.
+        only_b = supervisor.get(reverse("overdue-list"), {"unit": world.commune_b.pk})
+        assert only_b.context["total"] == 1
+        assert login(world.organiser_a).get(reverse("overdue-list")).context["total"] == 2
+        assert login(world.organiser_b).get(reverse("overdue-list")).context["total"] == 1
+    with at(date(2027, 1, 13)):
+        # Another day is another question (the rows overdue change with it).
+        Assignment.objects.filter(pk=overdue["b"].pk).update(due_on=date(2027, 1, 20))
+        assert login(world.supervisor).get(reverse("overdue-list")).context["total"] == 2
+
+
 def field_block_of(html: str, name: str) -> str:
     """The filter form's `<select>` of the field `name`."""
     match = re.search(rf'<select name="{name}".*?</select>', html, re.S)
