@@ -126,7 +126,7 @@ def _expected_pages(obj: models.Model, kind: str, html: str) -> int:
 def _enqueue(pk: int) -> None:
     from dialogue.tasks import document_render_task
 
-    if connection.in_atomic_block and not settings.CELERY_TASK_ALWAYS_EAGER:
+    if connection.in_atomic_block and not document_render_task.app.conf.task_always_eager:
         # A worker must find the row: send the task once it is committed.
         transaction.on_commit(lambda: document_render_task.delay(pk))
     else:
