@@ -266,4 +266,6 @@ def _progress_page(request, row: RenderedDocument, *, status: int = 200) -> Http
         "dialogue/_document_render_status.html" if request.htmx else "dialogue/document_render.html"
     )
     context = {"row": row, "poll_url": f"{request.path}?render={row.pk}", "file_url": request.path}
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-cache"  # each poll must reach the server
+    return response

@@ -9,10 +9,11 @@ one test renders for real to check the progress WeasyPrint reports.
 import hashlib
 import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dialogue import document_cache, documents, storage
 from dialogue.models import RenderedDocument, Role
@@ -300,3 +301,36 @@ def test_weasyprint_progress_reaches_the_row(world, session, queue, settings):
     row.refresh_from_db()
     assert row.status == Status.DONE and row.pages == pages and row.percent == 100
     assert bytes(row.content).startswith(b"%PDF")
+
+
+# --- lost tasks and old files --------------------------------------------------------------
+
+
+def test_a_render_whose_task_was_lost_is_queued_again(
+    world, login, session, renderer, queue, large
+):
+    client = login(world.secretary_a)
+    client.get(minutes_url(session))
+    row = RenderedDocument.objects.get()
+    queue.sent.clear()  # the broker lost it
+    client.get(minutes_url(session))
+    assert queue.sent == []  # still recent: it may be on its way
+    RenderedDocument.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - document_cache.LOST_AFTER - timedelta(minutes=1)
+    )
+    assert client.get(minutes_url(session)).status_code == 202
+    assert queue.sent == [row.pk]
+    queue.run_all()
+    assert client.get(minutes_url(session)).status_code == 200 and renderer.calls == 1
+
+
+def test_old_renders_are_purged(world, session, renderer, settings):
+    old = document_cache.render_inline(
+        obj=session, kind="invitation", html="<p>a</p>", filename="a"
+    )
+    RenderedDocument.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.DOCUMENT_CACHE_DAYS + 1)
+    )
+    fresh = document_cache.render_inline(obj=session, kind="minutes", html="<p>b</p>", filename="b")
+    assert document_cache.purge() == 1
+    assert list(RenderedDocument.objects.values_list("pk", flat=True)) == [fresh.pk]
