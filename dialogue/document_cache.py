@@ -71,13 +71,16 @@ def _user(user):
 
 
 def _forget_others(row: RenderedDocument) -> None:
-    """Delete the finished renders of the same document with another content: caches only."""
+    """Delete the finished renders of the same document asked for before this one (another
+    content: caches only). A newer one is kept even if it finished first: it is the current
+    content, which an older render finishing late must not remove."""
     RenderedDocument.objects.filter(
         content_type_id=row.content_type_id,
         object_id=row.object_id,
         kind=row.kind,
         status__in=[Status.DONE, Status.FAILED],
-    ).exclude(pk=row.pk).delete()
+        pk__lt=row.pk,
+    ).delete()
 
 
 def cached(obj: models.Model, kind: str, digest: str) -> RenderedDocument | None:

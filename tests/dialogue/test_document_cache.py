@@ -334,3 +334,25 @@ def test_old_renders_are_purged(world, session, renderer, settings):
     fresh = document_cache.render_inline(obj=session, kind="minutes", html="<p>b</p>", filename="b")
     assert document_cache.purge() == 1
     assert list(RenderedDocument.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_an_older_render_finishing_late_keeps_the_newer_file(
+    world, login, session, renderer, queue, large
+):
+    client = login(world.secretary_a)
+    client.get(minutes_url(session))
+    entry = session.minutes_entries.get(seq=1)
+    entry.text = "Ý kiến số 1 đã sửa."
+    entry.save(update_fields=["text"])
+    client.get(minutes_url(session))
+    older, newer = queue.sent
+    document_cache.render_run(newer)
+    document_cache.render_run(older)
+    assert RenderedDocument.objects.get(pk=newer).status == Status.DONE
+    assert client.get(minutes_url(session)).status_code == 200 and renderer.calls == 2
+    # The next render of the current content (after another edit) forgets both.
+    entry.text = "Ý kiến số 1 sửa lần hai."
+    entry.save(update_fields=["text"])
+    client.get(minutes_url(session))
+    queue.run_all()
+    assert RenderedDocument.objects.count() == 1
