@@ -1,6 +1,7 @@
 """The live console (DESIGN §10): saving one minutes entry, an unchanged poll, the minutes
-PDF at 200 entries against plain WeasyPrint on the same text, and the poll that follows one
-change in a session of 4,000 entries (a delta since the client's revision).
+PDF at 200 entries against plain WeasyPrint on the same HTML and stylesheet, a 184-page minutes
+asked for through the web (the request only queues it; a worker renders it), and the poll that
+follows one change in a session of 4,000 entries (a delta since the client's revision).
 
 Server time is the in-process time of a request through the whole Django stack (middleware,
 session, authentication, view) with the test client, on the bench database (bench.petitions).
