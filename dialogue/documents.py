@@ -19,12 +19,18 @@ WeasyPrint; rendering goes on.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import mimetypes
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
+import weasyprint
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -161,16 +167,84 @@ class DocumentHeader:
         return context
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render an HTML string (already escaped) to PDF with the restricted fetcher and fonts."""
+#: Files the rendered look depends on besides the HTML: a change to any of them is a new
+#: :func:`stylesheet_version`, so every cached draft (dialogue.document_cache) is rendered again.
+STYLE_FILES = ("css/documents.css", "img/draft-watermark.svg", "fonts")
+
+
+@cache
+def stylesheet_version() -> str:
+    """A digest of the stylesheet, the fonts and images it loads, and WeasyPrint's version."""
+    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}".encode())
+    for name in STYLE_FILES:
+        for root in static_roots():
+            path = root / name
+            files = sorted(path.rglob("*")) if path.is_dir() else [path]
+            for file in files:
+                if file.is_file():
+                    digest.update(file.relative_to(root).as_posix().encode())
+                    digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+#: A progress callback: ``(step, pages)`` with step "layout" (``pages`` laid out so far) or
+#: "writing" (the PDF file is being written; ``pages`` is then the document's page count).
+Progress = Callable[[str, int], None]
+
+
+class _ProgressHandler(logging.Handler):
+    """Turns WeasyPrint's progress log ("Step 5 - Creating layout - Page 12", "Step 6 -
+    Creating PDF") into calls of a :data:`Progress` callback."""
+
+    def __init__(self, progress: Progress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+        self.pages = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = str(record.msg)
+        if message.startswith("Step 5 - Creating layout - Page") and record.args:
+            self.pages = max(self.pages, int(record.args[0]))
+            self.progress("layout", self.pages)
+        elif message.startswith("Step 6"):
+            self.progress("writing", self.pages)
+
+
+@contextmanager
+def _reporting(progress: Progress | None):
+    if progress is None:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _ProgressHandler(progress)
+    saved = logger.level, logger.propagate
+    # Only our handler hears these INFO lines: the worker's log stays as it was.
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+
+
+def html_to_pdf(html: str, *, progress: Progress | None = None) -> bytes:
+    """Render an HTML string (already escaped) to PDF with the restricted fetcher and fonts.
+
+    This is WeasyPrint as its documentation shows it, with nothing added per page: the bench
+    (bench.console) compares it with a bare ``HTML(...).write_pdf(stylesheets=[CSS(...)])`` on
+    the same HTML and stylesheet."""
     font_config = FontConfiguration()
     stylesheet = CSS(url=STYLESHEET_URL, url_fetcher=safe_url_fetcher, font_config=font_config)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=safe_url_fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    with _reporting(progress):
+        return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
 
 
-def render_pdf(template_name: str, context: dict, *, draft: bool) -> bytes:
-    """Render a Django template (normally extending ``documents/base.html``) to PDF bytes.
+def render_html(template_name: str, context: dict, *, draft: bool) -> str:
+    """The HTML a document's PDF is rendered from (what :mod:`dialogue.document_cache` hashes).
 
     ``draft=True`` puts a "DỰ THẢO" mark on every page. ``date_line`` is derived from ``place``
     and ``date`` when the context does not give it.
@@ -180,8 +254,12 @@ def render_pdf(template_name: str, context: dict, *, draft: bool) -> bytes:
         context["date_line"] = vietnamese_date_line(context["place"], context["date"])
     context["draft"] = draft
     context["draft_mark"] = DRAFT_MARK
-    html = render_to_string(template_name, context)
-    return html_to_pdf(html)
+    return render_to_string(template_name, context)
+
+
+def render_pdf(template_name: str, context: dict, *, draft: bool) -> bytes:
+    """Render a Django template (normally extending ``documents/base.html``) to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context, draft=draft))
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

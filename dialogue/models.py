@@ -610,3 +610,72 @@ class ExportJob(models.Model):
         if not self.total:
             return 0
         return min(99, self.progress * 100 // self.total)
+
+
+class RenderedDocument(models.Model):
+    """A draft or live document's PDF, rendered by a worker and kept while its content is the
+    same (dialogue.document_cache).
+
+    A cache, not a record: the key is a hash of the HTML the PDF is rendered from (and of the
+    stylesheet), so any change to what the document shows is a new row, and an older row of
+    the same document may be deleted at any time. Issued documents are StoredDocument rows.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being rendered")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    kind = models.CharField(_("kind"), max_length=20)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    #: What the worker renders: exactly the HTML that was hashed (emptied once rendered).
+    html = models.TextField(blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+    pages_expected = models.PositiveIntegerField(_("pages expected"), default=1)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    writing = models.BooleanField(_("writing the file"), default=False)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One render per content: a second request for the same hash finds this row.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "content_hash"],
+                name="rendered_document_content",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        """Laying out the pages is about half of the work, writing the file the other half."""
+        if self.status == self.Status.DONE:
+            return 100
+        if self.writing:
+            return 75
+        return min(50, self.pages * 50 // max(self.pages_expected, 1))

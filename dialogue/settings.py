@@ -273,7 +273,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "dialogue.tasks.export_purge_task",
         "schedule": crontab(minute="*/10"),
     },
+    # Deletes rendered drafts past DOCUMENT_CACHE_DAYS (a cache: rendered again on demand).
+    "dialogue-document-cache-purge-daily": {
+        "task": "dialogue.tasks.document_cache_purge_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+# A draft document whose HTML is larger than this (about one A4 page) is rendered by a Celery
+# task with a progress page, never by a web worker (dialogue.document_cache).
+DOCUMENT_INLINE_MAX_BYTES = env.int("DOCUMENT_INLINE_MAX_BYTES", default=5_000)
+# Rendered drafts older than this are deleted (rendered again when asked for).
+DOCUMENT_CACHE_DAYS = env.int("DOCUMENT_CACHE_DAYS", default=30)
 # An export with more rows than this runs as a Celery task with a progress page (dialogue.exports).
 EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=10_000)
 # Seconds after which a reminder left "sending" (its worker died) or "failed" is tried again.

@@ -30,3 +30,23 @@ def export_purge_task() -> int:
     from dialogue.exports import export_jobs_purge
 
     return export_jobs_purge()
+
+
+@shared_task(acks_late=True)
+def document_render_task(render_id: int) -> None:
+    """Render one draft document's PDF (dialogue.document_cache.render_run).
+
+    The row is claimed with a conditional UPDATE from "waiting" to "being rendered", so a second
+    delivery of the same task finds nothing to claim and does nothing.
+    """
+    from dialogue.document_cache import render_run
+
+    render_run(render_id)
+
+
+@shared_task
+def document_cache_purge_task() -> int:
+    """Delete rendered drafts past DOCUMENT_CACHE_DAYS. Deleting what is gone is a no-op."""
+    from dialogue.document_cache import purge
+
+    return purge()

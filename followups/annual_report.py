@@ -36,7 +36,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from dialogue import audit, deadlines, storage
 from dialogue.charts import bar_chart
-from dialogue.documents import DocumentHeader, render_pdf
+from dialogue.documents import DocumentHeader, html_to_pdf, render_html
 from dialogue.models import AdministrativeUnit
 from dialogue.workdays import WorkCalendar
 from followups.models import AnnualReport
@@ -470,8 +470,12 @@ def report_context(report, figures: AnnualFigures | None = None) -> dict:
     }
 
 
+def report_html(report) -> str:
+    return render_html(REPORT_TEMPLATE, report_context(report), draft=not report.is_issued)
+
+
 def report_pdf(report) -> bytes:
-    return render_pdf(REPORT_TEMPLATE, report_context(report), draft=not report.is_issued)
+    return html_to_pdf(report_html(report))
 
 
 def report_filename(report) -> str:

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from dialogue.documents import DocumentHeader, official_date, render_pdf
+from dialogue.documents import DocumentHeader, html_to_pdf, official_date, render_html
 from dialogue.workcalendar import get_calendar
 from followups import deadlines
 from followups.models import ConclusionNotice
@@ -180,8 +180,12 @@ def _is_heading(paragraph: str) -> bool:
     return bool(HEADING.match(paragraph)) and paragraph == paragraph.upper()
 
 
+def notice_html(notice: ConclusionNotice) -> str:
+    return render_html(NOTICE_TEMPLATE, notice_context(notice), draft=notice_is_draft(notice))
+
+
 def notice_pdf(notice: ConclusionNotice) -> bytes:
-    return render_pdf(NOTICE_TEMPLATE, notice_context(notice), draft=notice_is_draft(notice))
+    return html_to_pdf(notice_html(notice))
 
 
 def notice_filename(notice: ConclusionNotice) -> str:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, exports, storage, uploads
+from dialogue import access, audit, document_cache, exports, storage, uploads
 from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency, Milestone
@@ -251,7 +251,13 @@ def session_notice_pdf(request, pk: int):
     stored = storage.latest(notice, services.NOTICE_DOCUMENT) if notice.is_issued else None
     if stored is not None:
         return pdf_response(bytes(stored.content), stored.filename)
-    return pdf_response(documents.notice_pdf(notice), documents.notice_filename(notice))
+    return document_cache.pdf_or_progress(
+        request,
+        obj=notice,
+        kind=services.NOTICE_DOCUMENT,
+        filename=documents.notice_filename(notice),
+        html=lambda: documents.notice_html(notice),
+    )
 
 
 # --- assignments -----------------------------------------------------------------------------
@@ -790,7 +796,13 @@ def annual_report_pdf(request, pk: int):
     stored = storage.latest(report, annual_report.REPORT_DOCUMENT) if report.is_issued else None
     if stored is not None:
         return pdf_response(bytes(stored.content), stored.filename)
-    return pdf_response(annual_report.report_pdf(report), annual_report.report_filename(report))
+    return document_cache.pdf_or_progress(
+        request,
+        obj=report,
+        kind=annual_report.REPORT_DOCUMENT,
+        filename=annual_report.report_filename(report),
+        html=lambda: annual_report.report_html(report),
+    )
 
 
 @login_required

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from dialogue import audit
+from dialogue import audit, document_cache
 from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
 from sessions import console, documents, minutes, services
@@ -445,10 +445,14 @@ def minutes_pdf(request, pk: int):
     record = Minutes.objects.filter(session=session).first()
     stored = minutes.stored_pdf(record) if record else None
     if stored is not None:
-        content, filename = bytes(stored.content), stored.filename
-    else:
-        content, filename = documents.minutes_pdf(session, minutes=record), f"du-thao-bb-{pk}.pdf"
-    return pdf_response(content, filename)
+        return pdf_response(bytes(stored.content), stored.filename)
+    return document_cache.pdf_or_progress(
+        request,
+        obj=session,
+        kind=minutes.MINUTES_DOCUMENT,
+        filename=f"du-thao-bb-{pk}.pdf",
+        html=lambda: documents.minutes_html(session, minutes=record),
+    )
 
 
 @login_required

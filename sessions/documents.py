@@ -1,8 +1,8 @@
 """The plan (Kế hoạch), the invitation (Giấy mời) and the minutes (Biên bản) as PDFs (DESIGN §6).
 
 ``plan_context`` / ``invitation_context`` / ``minutes_context`` turn the models into plain
-template data; ``plan_pdf`` / ``invitation_pdf`` / ``minutes_pdf`` render it through
-:func:`dialogue.documents.render_pdf`.
+template data; ``plan_html`` / ``invitation_html`` / ``minutes_html`` render it to the HTML that
+:mod:`dialogue.document_cache` hashes and renders to PDF (``*_pdf``: the same, rendered at once).
 Document text is Vietnamese whatever the UI language, and times are shown in the project's time
 zone (Asia/Ho_Chi_Minh) whatever timezone is active for the request.
 """
@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.utils import timezone, translation
 
 from dialogue import document_systems
-from dialogue.documents import DocumentHeader, official_date, render_pdf
+from dialogue.documents import DocumentHeader, html_to_pdf, official_date, render_html
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Plan
 
 PLAN_TEMPLATE = "documents/plan.html"
@@ -194,8 +194,12 @@ def plan_context(plan: Plan) -> dict:
     }
 
 
+def plan_html(plan: Plan) -> str:
+    return render_html(PLAN_TEMPLATE, plan_context(plan), draft=plan_is_draft(plan))
+
+
 def plan_pdf(plan: Plan) -> bytes:
-    return render_pdf(PLAN_TEMPLATE, plan_context(plan), draft=plan_is_draft(plan))
+    return html_to_pdf(plan_html(plan))
 
 
 # --- the invitation -------------------------------------------------------------------------
@@ -234,10 +238,14 @@ def invitation_context(session: DialogueSession) -> dict:
     }
 
 
-def invitation_pdf(session: DialogueSession) -> bytes:
-    return render_pdf(
+def invitation_html(session: DialogueSession) -> str:
+    return render_html(
         INVITATION_TEMPLATE, invitation_context(session), draft=invitation_is_draft(session)
     )
+
+
+def invitation_pdf(session: DialogueSession) -> bytes:
+    return html_to_pdf(invitation_html(session))
 
 
 # --- the minutes ----------------------------------------------------------------------------
@@ -426,10 +434,14 @@ def minutes_context(session: DialogueSession, *, minutes: Minutes | None = None)
     }
 
 
-def minutes_pdf(session: DialogueSession, *, minutes: Minutes | None = None) -> bytes:
-    """The Biên bản; "DỰ THẢO" unless ``minutes`` is given and final."""
-    return render_pdf(
+def minutes_html(session: DialogueSession, *, minutes: Minutes | None = None) -> str:
+    """The Biên bản's HTML; "DỰ THẢO" unless ``minutes`` is given and final."""
+    return render_html(
         MINUTES_TEMPLATE,
         minutes_context(session, minutes=minutes),
         draft=minutes_is_draft(minutes),
     )
+
+
+def minutes_pdf(session: DialogueSession, *, minutes: Minutes | None = None) -> bytes:
+    return html_to_pdf(minutes_html(session, minutes=minutes))

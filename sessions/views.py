@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dialogue import access, audit, exports, storage
+from dialogue import access, audit, document_cache, exports, storage
 from dialogue.documents import pdf_response
 from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
@@ -242,7 +242,13 @@ def plan_pdf(request, pk: int):
     stored = storage.latest(plan, services.PLAN_DOCUMENT) if plan.is_issued else None
     if stored is not None:
         return pdf_response(bytes(stored.content), stored.filename)
-    return pdf_response(documents.plan_pdf(plan), f"du-thao-ke-hoach-{plan.pk}.pdf")
+    return document_cache.pdf_or_progress(
+        request,
+        obj=plan,
+        kind=services.PLAN_DOCUMENT,
+        filename=f"du-thao-ke-hoach-{plan.pk}.pdf",
+        html=lambda: documents.plan_html(plan),
+    )
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -416,7 +422,13 @@ def session_milestone(request, pk: int):
 @login_required
 def session_invitation_pdf(request, pk: int):
     session = _get_session(request.user, pk)
-    return pdf_response(documents.invitation_pdf(session), f"giay-moi-{session.pk}.pdf")
+    return document_cache.pdf_or_progress(
+        request,
+        obj=session,
+        kind="invitation",
+        filename=f"giay-moi-{session.pk}.pdf",
+        html=lambda: documents.invitation_html(session),
+    )
 
 
 # --- speakers --------------------------------------------------------------------------------

@@ -298,6 +298,11 @@ def _browse(base: str, password: str) -> dict[str, int]:
         pdf_href = first_link(r"/pdf/$")
         assert pdf_href, "no PDF link on the session page"
         pdf = context.request.get(f"{base}{pdf_href}")
+        # A long draft is rendered by the worker: 202 and a progress page until it is ready.
+        deadline = time.monotonic() + 90
+        while pdf.status == 202 and time.monotonic() < deadline:
+            time.sleep(1)
+            pdf = context.request.get(f"{base}{pdf_href}")
         statuses["pdf"] = pdf.status
         assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-", (pdf.status, pdf.headers)
         assert not failed, failed

@@ -1,0 +1,274 @@
+"""Draft and live documents rendered off the request, kept while what they show is unchanged.
+
+A PDF view finds its object (its own scope: whoever may not see the object gets a 404 before
+anything here runs), then calls :func:`pdf_or_progress` with the document's HTML builder:
+
+- The key is :func:`content_hash`: SHA-256 of the stylesheet's version and the HTML, i.e. of
+  everything the PDF shows. A finished render with that key is served as it is; any change to the
+  document (an entry edited, a number given) is another key, hence a new render, and a change
+  that the document does not show leaves the key, and the file, as they were.
+- A small document (its HTML at most ``settings.DOCUMENT_INLINE_MAX_BYTES``, about one page) is
+  rendered in the request and kept. Anything larger is never rendered by a web worker: a
+  RenderedDocument row holding the HTML is rendered by ``document_render_task``, and the answer
+  is a progress page polling the same URL (``?render=<id>``) that opens the file when ready.
+- One render per key: the row is unique on (object, kind, key) and the task claims it with a
+  conditional UPDATE, so a second request or a second delivery renders nothing.
+- With ``CELERY_TASK_ALWAYS_EAGER`` (tests, ``make run`` without Redis) the task runs inside
+  the request, so the file is served at once.
+
+Issued documents never come here: they are StoredDocument rows served as issued (dialogue.storage).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, models, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from dialogue import documents
+from dialogue.models import RenderedDocument
+
+Status = RenderedDocument.Status
+#: About this many bytes of document HTML fill an A4 page (bench.console's minutes: 2.8 KB).
+BYTES_PER_PAGE = 2800
+#: Seconds between two saves of a render's progress (the page polls every second).
+PROGRESS_EVERY = 0.5
+#: A row waiting this long had its task lost (a broker restart): it is queued again.
+LOST_AFTER = timedelta(minutes=10)
+
+
+def content_hash(html: str) -> str:
+    """The key of a render: what the document shows (its HTML) and how it is drawn."""
+    digest = hashlib.sha256(documents.stylesheet_version().encode())
+    digest.update(b"\n")
+    digest.update(html.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def is_small(html: str) -> bool:
+    """A document a web worker may render itself: about one page."""
+    return len(html.encode("utf-8")) <= settings.DOCUMENT_INLINE_MAX_BYTES
+
+
+def _rows(obj: models.Model, kind: str):
+    return RenderedDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        kind=kind,
+    )
+
+
+def _user(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _forget_others(row: RenderedDocument) -> None:
+    """Delete the finished renders of the same document asked for before this one (another
+    content: caches only). A newer one is kept even if it finished first: it is the current
+    content, which an older render finishing late must not remove."""
+    RenderedDocument.objects.filter(
+        content_type_id=row.content_type_id,
+        object_id=row.object_id,
+        kind=row.kind,
+        status__in=[Status.DONE, Status.FAILED],
+        pk__lt=row.pk,
+    ).delete()
+
+
+def cached(obj: models.Model, kind: str, digest: str) -> RenderedDocument | None:
+    """The render of this content if there is one (its bytes not loaded)."""
+    return _rows(obj, kind).filter(content_hash=digest).defer("content", "html").first()
+
+
+def content_of(row: RenderedDocument) -> bytes:
+    return bytes(RenderedDocument.objects.values_list("content", flat=True).get(pk=row.pk))
+
+
+def render_inline(
+    *, obj: models.Model, kind: str, html: str, filename: str, user=None
+) -> RenderedDocument:
+    """Render a small document now and keep it (only for :func:`is_small` HTML)."""
+    digest = content_hash(html)
+    content = documents.html_to_pdf(html)
+    now = timezone.now()
+    row, _created = _rows(obj, kind).update_or_create(
+        content_hash=digest,
+        defaults={
+            "content_type": ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            "object_id": str(obj.pk),
+            "kind": kind,
+            "status": Status.DONE,
+            "html": "",
+            "filename": filename,
+            "content": content,
+            "pages": 1,
+            "pages_expected": 1,
+            "requested_by": _user(user),
+            "started_at": now,
+            "finished_at": now,
+        },
+    )
+    _forget_others(row)
+    return row
+
+
+def _expected_pages(obj: models.Model, kind: str, html: str) -> int:
+    """The last render's page count, else a guess from the HTML's size (for the progress bar)."""
+    last = _rows(obj, kind).filter(status=Status.DONE).values_list("pages", flat=True).first()
+    return last or max(1, len(html.encode("utf-8")) // BYTES_PER_PAGE)
+
+
+def _enqueue(pk: int) -> None:
+    from dialogue.tasks import document_render_task
+
+    if connection.in_atomic_block and not document_render_task.app.conf.task_always_eager:
+        # A worker must find the row: send the task once it is committed.
+        transaction.on_commit(lambda: document_render_task.delay(pk))
+    else:
+        document_render_task.delay(pk)
+
+
+def _is_lost(row: RenderedDocument, now) -> bool:
+    if row.status == Status.PENDING:
+        return row.created_at < now - LOST_AFTER
+    if row.status == Status.RUNNING:
+        limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+        return row.started_at is None or row.started_at < now - limit
+    return row.status == Status.FAILED
+
+
+def render_request(
+    *, obj: models.Model, kind: str, html: str, filename: str, user=None
+) -> RenderedDocument:
+    """The render of this content: found, or recorded and queued (never rendered here unless
+    tasks run eagerly). A failed or lost render is queued again."""
+    digest = content_hash(html)
+    try:
+        with transaction.atomic():
+            row, created = _rows(obj, kind).get_or_create(
+                content_hash=digest,
+                defaults={
+                    "content_type": ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                    "object_id": str(obj.pk),
+                    "kind": kind,
+                    "html": html,
+                    "filename": filename,
+                    "pages_expected": _expected_pages(obj, kind, html),
+                    "requested_by": _user(user),
+                },
+            )
+    except IntegrityError:  # the same content asked for at the same moment
+        row, created = _rows(obj, kind).get(content_hash=digest), False
+    if created:
+        _enqueue(row.pk)
+    elif _is_lost(row, timezone.now()):
+        requeued = (
+            RenderedDocument.objects.filter(pk=row.pk, status=row.status)
+            .exclude(status=Status.DONE)
+            .update(
+                status=Status.PENDING,
+                html=html,
+                pages=0,
+                writing=False,
+                error="",
+                created_at=timezone.now(),
+                started_at=None,
+            )
+        )
+        if requeued:
+            _enqueue(row.pk)
+    return RenderedDocument.objects.defer("content", "html").get(pk=row.pk)
+
+
+def render_run(pk: int) -> None:
+    """Claim a waiting render (a conditional UPDATE: a second delivery finds nothing), render
+    its HTML, store the PDF. Progress is saved at most every half second for the page's bar."""
+    claimed = RenderedDocument.objects.filter(pk=pk, status=Status.PENDING).update(
+        status=Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    html = RenderedDocument.objects.values_list("html", flat=True).get(pk=pk)
+    last = [0.0]
+
+    def progress(step: str, pages: int) -> None:
+        now = time.monotonic()
+        if step == "writing" or now - last[0] >= PROGRESS_EVERY:
+            last[0] = now
+            RenderedDocument.objects.filter(pk=pk).update(pages=pages, writing=step == "writing")
+
+    try:
+        content = documents.html_to_pdf(html, progress=progress)
+    except Exception as error:
+        RenderedDocument.objects.filter(pk=pk).update(
+            status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    RenderedDocument.objects.filter(pk=pk).update(
+        status=Status.DONE, content=content, html="", writing=False, finished_at=timezone.now()
+    )
+    _forget_others(RenderedDocument.objects.defer("content").get(pk=pk))
+
+
+def purge() -> int:
+    """Delete renders older than ``settings.DOCUMENT_CACHE_DAYS``: they are rendered again on
+    demand. Safe to run any number of times."""
+    cutoff = timezone.now() - timedelta(days=settings.DOCUMENT_CACHE_DAYS)
+    deleted, _ = RenderedDocument.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- the response a PDF view gives ---------------------------------------------------------
+
+
+def pdf_or_progress(
+    request, *, obj: models.Model, kind: str, filename: str, html: Callable[[], str]
+) -> HttpResponse:
+    """The document's PDF if it is ready or small; else a progress page (202) that polls this
+    URL and opens the file when it is ready. Call it after the view's own scope check."""
+    poll = request.GET.get("render")
+    if poll is not None:
+        return _progress(request, obj, kind, poll)
+    source = html()
+    row = cached(obj, kind, content_hash(source))
+    if row is None and is_small(source):
+        row = render_inline(obj=obj, kind=kind, html=source, filename=filename, user=request.user)
+    elif row is None or row.status != Status.DONE:
+        row = render_request(obj=obj, kind=kind, html=source, filename=filename, user=request.user)
+    if row.status == Status.DONE:
+        return documents.pdf_response(content_of(row), filename)
+    return _progress_page(request, row, status=202)
+
+
+def _progress(request, obj, kind: str, poll: str) -> HttpResponse:
+    if not poll.isdigit():
+        raise Http404
+    row = _rows(obj, kind).filter(pk=int(poll)).defer("content", "html").first()
+    if row is None:
+        # Superseded by a newer content of the document: start again from its URL.
+        response = HttpResponse(status=204) if request.htmx else redirect(request.path)
+        response["HX-Redirect"] = request.path
+        return response
+    response = _progress_page(request, row)
+    if row.status == Status.DONE and request.htmx:
+        # Ready: the page becomes the file (the same URL, now served from the cache).
+        response["HX-Redirect"] = request.path
+    return response
+
+
+def _progress_page(request, row: RenderedDocument, *, status: int = 200) -> HttpResponse:
+    template = (
+        "dialogue/_document_render_status.html" if request.htmx else "dialogue/document_render.html"
+    )
+    context = {"row": row, "poll_url": f"{request.path}?render={row.pk}", "file_url": request.path}
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-cache"  # each poll must reach the server
+    return response
