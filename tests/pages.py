@@ -54,7 +54,7 @@ PAGES: list[Page] = [
     Page("unit-detail", "supervisor", lambda t: {"pk": t.world.commune_a.pk}),
     # Calendar
     Page("calendar", "organiser"),
-    Page("calendar-year", "organiser", lambda t: {"year": 2026}, phone=True),
+    Page("calendar-year", "organiser", lambda t: {"year": 2026}),
     Page("calendar-year", "administrator", lambda t: {"year": 2026}),  # with the edit links
     Page("deadline-calculator", "organiser", query="start=06/12/2026&offset=10&unit=working"),
     Page("deadline-calculator", "organiser", query="start=31/02/2026&offset=0"),  # field errors
@@ -65,18 +65,22 @@ PAGES: list[Page] = [
     Page("plan-list", "organiser"),
     Page("plan-create", "organiser"),
     Page("plan-detail", "organiser", _pk("draft_plan")),
+    Page("plan-detail", "organiser", _pk("issued_plan")),
     Page("plan-edit", "organiser", _pk("draft_plan")),
     Page("plan-amend", "organiser", _pk("issued_plan")),
     Page("session-create", "organiser", lambda t: {"plan_pk": t.draft_plan.pk}),
-    Page("session-list", "organiser", phone=True),
+    Page("session-list", "organiser"),
     Page("session-detail", "organiser", _pk("upcoming")),
     Page("session-detail", "organiser", _pk("held")),
+    Page("session-detail", "organiser", _pk("running")),
+    Page("session-detail", "supervisor", _pk("held")),
     Page("session-edit", "organiser", _pk("upcoming")),
     Page("session-speakers", "organiser", _pk("upcoming"), phone=True),
     Page("speaker-list", "organiser"),
     Page("speaker-edit", "organiser", _pk("speaker")),
     Page("session-console", "secretary", _pk("running"), phone=True),
     Page("session-minutes", "organiser", _pk("held")),
+    Page("session-minutes", "secretary", _pk("running")),
     Page("session-display", "anonymous", lambda t: {"token": t.display_token}),
     Page("extra-request-list", "organiser"),
     Page("extra-request-create", "organiser"),
@@ -94,13 +98,15 @@ PAGES: list[Page] = [
     # After the session
     Page("session-notice", "organiser", _pk("held")),
     Page("session-notice", "organiser", _pk("late")),
-    Page("assignment-list", "responder", phone=True),
+    Page("session-notice", "organiser", _pk("unnoticed")),  # held, no notice drafted yet
+    Page("assignment-list", "responder"),
     Page("assignment-detail", "responder", _pk("assignment")),
     Page("assignment-detail", "organiser", _pk("assignment")),
-    Page("overdue-list", "supervisor", phone=True),
+    Page("overdue-list", "supervisor"),
     Page("dashboard", "supervisor", phone=True),
     Page("annual-report-list", "organiser"),
     Page("annual-report-detail", "organiser", _pk("annual_report")),
+    Page("annual-report-detail", "supervisor", _pk("annual_report")),
     # Public pages (no sign-in)
     Page("public-lookup", "anonymous"),
     Page("public-lookup", "anonymous", query="ma=DT-00000-00000", status=404),  # not found
@@ -229,6 +235,8 @@ def build_tour(world) -> SimpleNamespace:
         number="02/TB-UBND",
     )
 
+    unnoticed, _ = make_held_session(world.commune_a, petitions=1)
+
     draft_plan = make_plan(world.commune_a, actor=organiser, title="Kế hoạch dự thảo")
     issued_plan = make_plan(world.commune_a, actor=organiser, title="Kế hoạch đã ban hành")
     session_services.plan_update(
@@ -311,6 +319,7 @@ def build_tour(world) -> SimpleNamespace:
         held=story.session,
         published=story.session,
         late=late,
+        unnoticed=unnoticed,
         running=running,
         display_token=display_token(running),
         speaker=speaker,
