@@ -22,6 +22,15 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
 
+# axe-core 4.12 no longer reports duplicate ids; a label, aria-labelledby or aria-describedby
+# pointing at a duplicated id names the wrong element, so the tour checks them itself.
+DUPLICATE_IDS = """() => {
+  const seen = {};
+  for (const el of document.querySelectorAll("[id]")) seen[el.id] = (seen[el.id] || 0) + 1;
+  return Object.keys(seen).filter((id) => seen[id] > 1);
+}"""
+
+
 def _serious(results) -> list:
     return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
@@ -85,6 +94,9 @@ def test_every_page_has_no_serious_axe_violation(browser, live_server, world):
                 response and response.status,
             )
             found = _serious(axe.run(page))
+            duplicated = page.evaluate(DUPLICATE_IDS)
+            if duplicated:
+                found.append(("duplicate ids", "serious", duplicated))
             if found:
                 problems[f"{spec.id} 1366px"] = found
             if spec.phone:

@@ -3,11 +3,16 @@ either checked or exempt with a reason, and each entry says the truth about its 
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tests.pages import EXEMPT, PAGES, POST_ONLY, build_tour, session_extras, url_names
+
+ID = re.compile(r"""\sid=["']([^"']+)["']""")
 
 
 def test_every_url_is_a_checked_page_or_exempt_with_a_reason():
@@ -41,8 +46,8 @@ def test_post_only_exemptions_refuse_a_get(world, login):
 
 @pytest.mark.django_db
 def test_every_checked_page_answers_html_to_its_role(world):
-    """The same tour as the browser test, through Django's client: a wrong role, a missing object
-    or a redirect shows here in seconds rather than in Chromium."""
+    """The same tour as the browser test, through Django's client: a wrong role, a missing object,
+    a redirect or a duplicated id shows here in seconds rather than in Chromium."""
     tour = build_tour(world)
     clients: dict[str, Client] = {}
     failures = []
@@ -65,4 +70,10 @@ def test_every_checked_page_answers_html_to_its_role(world):
             failures.append((page.id, response.status_code, content_type))
         elif response.redirect_chain and page.name != "calendar":
             failures.append((page.id, "redirected", response.redirect_chain))
+        else:
+            # An id twice makes a label or aria-labelledby name the wrong element.
+            ids = Counter(ID.findall(response.content.decode()))
+            duplicated = sorted(name for name, count in ids.items() if count > 1)
+            if duplicated:
+                failures.append((page.id, "duplicate ids", duplicated))
     assert failures == []
