@@ -94,11 +94,10 @@ def _fmt(d: date) -> str:
 
 
 def _fmt_range(a: date, b: date) -> str:
+    # Both ends in full, spaced apart: "14/02–22/02/2026" read as one number to staff.
     if a == b:
         return _fmt(a)
-    if a.year == b.year:
-        return f"{a.day:02d}/{a.month:02d}–{_fmt(b)}"
-    return f"{_fmt(a)}–{_fmt(b)}"
+    return f"{_fmt(a)} – {_fmt(b)}"
 
 
 def _group_name(name: str) -> str:

@@ -1,18 +1,21 @@
 """Calendar pages, the duedate command, and exceptions reaching every process at once."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 
 from dialogue.models import CalendarException, ChangeRecord, Role, User
 from dialogue.workcalendar import get_calendar
-from tests.factories import UserFactory, member
+from tests.factories import UserFactory, make_plan, make_session, member
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -38,6 +41,46 @@ def test_year_view_shows_holidays_swaps_and_shipped_exceptions(world, login):
     assert "Tết Nguyên Đán" in text
 
 
+def text_content(html: str) -> str:
+    """The page's text as a screen reader or a copy would join it: tags dropped, nothing added."""
+    body = html.split("<main", 1)[-1]
+    body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", body))
+
+
+# A date glued to the next digit, letter or bracket: "02/01/202610/01/2026)".
+GLUED_DATE = re.compile(r"\d{2}/\d{2}/\d{4}[\w(]")
+
+
+def test_year_view_keeps_dates_apart_and_says_where_holidays_come_from(world, login):
+    html = login(world.organiser_a).get(reverse("calendar-year", args=[2026])).text
+    text = text_content(html)
+    assert GLUED_DATE.findall(text) == []
+    # The statutory holidays in the user's terms, never the name of a software package.
+    assert "Ngày lễ theo Bộ luật Lao động (cập nhật tự động)" in text
+    assert "Ngoại lệ so với lịch nghỉ lễ theo Bộ luật Lao động" in text
+    for word in ("holidays", "gói", "python", "pygal", "django", "celery"):
+        assert word not in text.lower(), word
+    # The shipped exceptions' notes, reworded by the data migration.
+    assert "Theo lịch ngày lễ của Bộ luật Lao động, ngày này là ngày làm việc." in text
+    assert "T6 02/01/2026" in text and "Nghỉ Tết Dương lịch" in text
+
+
+def test_calculator_explains_a_range_with_both_dates_in_full(world, login):
+    text = text_content(calculate(login(world.organiser_a), "12/02/2026", 10).text)
+    assert "Tết Nguyên Đán 14/02/2026 – 22/02/2026" in text
+    assert GLUED_DATE.findall(text) == []
+
+
+def test_home_month_calendar_gives_each_day_its_full_date(world, login):
+    session = make_session(make_plan(world.commune_a))  # 15/12/2026 08:00
+    with time_machine.travel(date(2026, 12, 1), tick=False):
+        html = login(world.organiser_a).get(reverse("home"), {"month": "2026-12"}).text
+    calendar = text_content(html.split('id="home-calendar"', 1)[1].split("</section>", 1)[0])
+    assert re.search(rf"15/12/2026\s+08:00 {session.unit.name}", calendar)
+    assert GLUED_DATE.findall(calendar) == []
+
+
 def test_year_view_is_for_staff_only(world, login):
     assert login(world.outsider).get(reverse("calendar-year", args=[2026])).status_code == 404
     assert login(world.responder_a).get(reverse("calendar-year", args=[2026])).status_code == 200
@@ -50,7 +93,7 @@ def test_year_outside_the_calendar_is_404(world, login):
 def test_calculator_gives_the_due_date_and_its_explanation(world, login):
     response = calculate(login(world.organiser_a), "2026-02-12", 10)
     assert 'id="due-date">05/03/2026<' in response.text
-    assert "không tính: Tết Nguyên Đán 14/02–22/02/2026" in response.text
+    assert "không tính: Tết Nguyên Đán 14/02/2026 – 22/02/2026" in response.text
 
 
 def test_calculator_refuses_zero_and_keeps_the_typed_values(world, login):

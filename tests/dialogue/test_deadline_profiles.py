@@ -177,7 +177,7 @@ def test_explanation_names_the_event_and_the_days_not_counted():
     text = deadlines.compute(rule, date(2026, 2, 12), get_calendar()).text
     assert text == (
         "10 ngày làm việc sau ngày ban hành thông báo kết luận 12/02/2026 → 05/03/2026; "
-        "không tính: Tết Nguyên Đán 14/02–22/02/2026"
+        "không tính: Tết Nguyên Đán 14/02/2026 – 22/02/2026"
     )
 
 

@@ -323,14 +323,14 @@ def test_explain_tet_2026() -> None:
     )
     assert deadline.text == (
         "10 ngày làm việc sau ngày 12/02/2026 → 05/03/2026; "
-        "không tính: Tết Nguyên Đán 14/02–22/02/2026"
+        "không tính: Tết Nguyên Đán 14/02/2026 – 22/02/2026"
     )
 
 
 def test_explain_swapped_saturday() -> None:
     text = CAL.explain(date(2025, 4, 24), 5).text
     assert text.startswith("5 ngày làm việc sau ngày 24/04/2025 → 05/05/2025; không tính: ")
-    assert "Ngày Chiến thắng, Ngày Quốc tế Lao động 30/04–04/05/2025" in text
+    assert "Ngày Chiến thắng, Ngày Quốc tế Lao động 30/04/2025 – 04/05/2025" in text
     assert text.endswith("; tính ngày làm việc bù: thứ Bảy 26/04/2025 (Làm bù cho ngày 02/05/2025)")
 
 
@@ -344,7 +344,7 @@ def test_explain_before_plain_and_new_year() -> None:
     # Run across years, named by the package and by the override.
     text = CAL.explain(date(2025, 12, 31), 1).text
     assert "không tính: Tết Dương lịch, Nghỉ Tết Dương lịch" in text
-    assert "01/01–04/01/2026" in text
+    assert "01/01/2026 – 04/01/2026" in text
 
 
 def test_explain_calendar_days() -> None:
@@ -360,10 +360,10 @@ def test_explain_calendar_days() -> None:
         "10 ngày sau ngày 21/04/2025 → 05/05/2025 "
         "(ngày 01/05/2025 là ngày nghỉ, chuyển sang ngày làm việc tiếp theo)"
     )
-    assert "30/04–04/05/2025" in text
+    assert "30/04/2025 – 04/05/2025" in text
     text = CAL.explain(date(2026, 2, 23), -7, calendar_days=True, event="đối thoại").text
     assert text.startswith("7 ngày trước ngày đối thoại 23/02/2026 → 13/02/2026 ")
-    assert "Tết Nguyên Đán 14/02–22/02/2026" in text
+    assert "Tết Nguyên Đán 14/02/2026 – 22/02/2026" in text
 
 
 def test_explain_event() -> None:
