@@ -42,6 +42,11 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         from dialogue.signals import calendar_changed
+        from followups.summary import Tracker
+        from petitions import changes
+
+        # The dashboard's cells follow every tracked write to petitions and assignments.
+        changes.register(Tracker)
 
         calendar_changed.connect(
             recompute_after_calendar_change, dispatch_uid="followups.recompute_due_dates"
