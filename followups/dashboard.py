@@ -132,12 +132,12 @@ def _petition_tally(values: dict) -> PetitionTally:
     )
 
 
-def _sums() -> dict:
-    return {f"s_{c}": Sum(c) for c in summary.COLUMNS}
+def _sums(columns=summary.COLUMNS) -> dict:
+    return {f"s_{c}": Sum(c) for c in columns}
 
 
 def _row_values(row: dict, fix: list[int] | None) -> dict:
-    values = {c: row[f"s_{c}"] or 0 for c in summary.COLUMNS}
+    values = {c: row.get(f"s_{c}") or 0 for c in summary.COLUMNS}
     if fix:
         for column, delta in zip(summary.COLUMNS, fix, strict=True):
             values[column] += delta
@@ -250,7 +250,7 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
         cells_of(unit, year)
         .filter(kind=DashboardCell.Kind.AGENCY)
         .values("agency_id", "agency__name")
-        .annotate(**_sums())
+        .annotate(**_sums(summary.A_COLUMNS))
         .order_by("-s_a_overdue", "-s_a_total", "agency__name")[:AGENCIES_SHOWN]
     )
     by_agency = []
