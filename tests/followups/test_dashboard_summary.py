@@ -169,3 +169,33 @@ def test_a_recomputed_due_date_keeps_the_cells_right(world):
     assert recomputation.recompute_due_dates(days=[day]) == 2
     assert Assignment.objects.first().due_on > due
     assert_recount()
+
+
+def test_moving_a_unit_recounts_the_cells_under_the_new_tree(
+    world, django_capture_on_commit_callbacks
+):
+    from dialogue import services as unit_services
+
+    with at(date(2026, 12, 21)):
+        session, _petitions = make_held_session(world.commune_a, petitions=2)
+        issue_notice(
+            session,
+            actor=world.organiser_a,
+            agencies=[world.agency_a1],
+            issued_on=date(2026, 12, 21),
+        )
+    district = world.commune_a.parent
+    assert dashboard.build(district, year=2026, today=date(2027, 1, 12)).assignments.total == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_services.unit_update(
+            unit=world.commune_a,
+            name=world.commune_a.name,
+            kind=world.commune_a.kind,
+            parent=world.province,
+        )
+    assert_recount()
+    district.refresh_from_db()
+    assert dashboard.build(district, year=2026, today=date(2027, 1, 12)).assignments.total == 0
+    world.province.refresh_from_db()
+    moved = dashboard.build(world.province, year=2026, today=date(2027, 1, 12))
+    assert {row.unit.name: row.assignments.total for row in moved.children}["Xã A"] == 2
