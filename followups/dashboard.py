@@ -245,25 +245,31 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
             resolved_by_month[row["month"]] += (
                 values["p_answered_at_session"] + values["a_on_time"] + values["a_late"]
             )
-    # 5. Assignments per agency: the most overdue first, as many as the page shows.
+    # 5. Assignments per agency: the most overdue first, as many as the page shows. Summed by
+    # id alone (a country has some 17,000 agencies), the names of those shown read after.
     agency_rows = list(
         cells_of(unit, year)
         .filter(kind=DashboardCell.Kind.AGENCY)
-        .values("agency_id", "agency__name")
+        .values("agency_id")
         .annotate(**_sums(summary.A_COLUMNS))
-        .order_by("-s_a_overdue", "-s_a_total", "agency__name")[:AGENCIES_SHOWN]
+        .order_by("-s_a_overdue", "-s_a_total", "agency_id")[:AGENCIES_SHOWN]
+    )
+    names = dict(
+        Agency.objects.filter(pk__in=[r["agency_id"] for r in agency_rows]).values_list(
+            "pk", "name"
+        )
     )
     by_agency = []
     for row in agency_rows:
         key = (unit.pk, year, summary.AGENCY, None, row["agency_id"], None, None)
         by_agency.append(
             (
-                {"pk": row["agency_id"], "name": row["agency__name"]},
+                {"pk": row["agency_id"], "name": names.get(row["agency_id"], "")},
                 _tally(_row_values(row, fixes.get(key))),
             )
         )
-    if fixes:  # the correction may reorder them
-        by_agency.sort(key=lambda item: (-item[1].overdue, -item[1].total, item[0]["name"]))
+    # Ties by name; the correction (if any) may reorder them.
+    by_agency.sort(key=lambda item: (-item[1].overdue, -item[1].total, item[0]["name"]))
 
     rows = sorted(children.values(), key=lambda r: r.unit.name)
     if self_row.sessions_held or self_row.assignments.total or self_row.communes:
