@@ -2,10 +2,10 @@
 
 Plain functions over querysets; the view resolves the unit through dialogue.access (a unit the
 user does not supervise is a 404) and passes it here. Petitions and assignments are read from the
-summary cells of the unit (followups.summary: a few dozen rows per unit and year, whatever lies
-below it), sessions and communes live; each is one query, folded in Python into the totals and
-the rows per child unit, per agency, per field and per month, so the page costs the same
-queries and about the same time at a commune and at the whole country.
+summary cells of the unit (followups.summary: a few dozen rows per unit and year, plus one per
+agency below it), sessions and communes live; each is one query, folded in Python into the totals
+and the rows per child unit, per agency, per field and per month, so the page costs the same
+queries at a commune and at the whole country, and no longer grows with the records.
 
 Definitions (the year is the calendar year):
 
