@@ -83,6 +83,7 @@ def unit_update(
             path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") - old_depth + unit.depth,
         )
+        transaction.on_commit(lambda: signals.units_moved.send(sender=None))
     unit.save(update_fields=fields)
     return unit
 

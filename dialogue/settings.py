@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "followups.tasks.retention_sweep_task",
         "schedule": crontab(day_of_month=1, hour=2, minute=30),
     },
+    # The dashboard's cells judge open assignments on the new day (followups.summary.roll).
+    "followups-dashboard-summary-roll-daily-0005": {
+        "task": "followups.tasks.dashboard_summary_roll_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "followups-deliver-reminders-every-5-minutes": {
         "task": "followups.tasks.deliver_reminders_task",
         "schedule": crontab(minute="*/5"),

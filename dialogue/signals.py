@@ -5,3 +5,6 @@ from django.dispatch import Signal
 # Sent after commit when calendar exceptions change; `days` lists the dates concerned.
 # followups recomputes open due dates from it.
 calendar_changed = Signal()
+# Sent after commit when units moved to another parent (their paths changed). followups
+# recounts the dashboard's cells, which add each record to the units above it.
+units_moved = Signal()

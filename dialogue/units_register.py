@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
+from dialogue import signals
 from dialogue.models import AdministrativeUnit, ChangeRecord
 from dialogue.textfold import fold
 
@@ -231,6 +232,7 @@ def apply_import(plan: ImportPlan, *, ended_on: date, reason: str) -> None:
             depth=F("depth") - old_depth + new_depth,
         )
         AdministrativeUnit.objects.filter(pk=unit.pk).update(parent=parent)
+        transaction.on_commit(lambda: signals.units_moved.send(sender=None))
 
     if plan.end:
         AdministrativeUnit.objects.filter(pk__in=[u.pk for u in plan.end]).update(

@@ -13,6 +13,14 @@ def recompute_after_calendar_change(sender, days, **kwargs) -> None:
     enqueue(recompute_due_dates_task, recomputation_request(days=days).pk)
 
 
+def rebuild_after_units_moved(sender, **kwargs) -> None:
+    """dialogue.signals.units_moved (sent after commit): the cells add each record to the units
+    that were above it; recount them under the new tree."""
+    from followups.tasks import enqueue, rebuild_dashboard_summary_task
+
+    enqueue(rebuild_dashboard_summary_task)
+
+
 def check_reminder_claim_timeout(app_configs, **kwargs):
     """A claim must outlive any task that may still be sending, and expire long before Redis
     hands an unacknowledged task to another worker."""
@@ -41,9 +49,15 @@ class FollowupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dialogue.signals import calendar_changed
+        from dialogue.signals import calendar_changed, units_moved
+        from followups.summary import Tracker
+        from petitions import changes
+
+        # The dashboard's cells follow every tracked write to petitions and assignments.
+        changes.register(Tracker)
 
         calendar_changed.connect(
             recompute_after_calendar_change, dispatch_uid="followups.recompute_due_dates"
         )
+        units_moved.connect(rebuild_after_units_moved, dispatch_uid="followups.rebuild_dashboard")
         register(check_reminder_claim_timeout, Tags.compatibility)

@@ -1,9 +1,11 @@
 """The supervisors' dashboard: figures of one unit and everything below it, for one year.
 
 Plain functions over querysets; the view resolves the unit through dialogue.access (a unit the
-user does not supervise is a 404) and passes it here. Every figure is one grouped query, folded
-in Python into the totals, the rows per child unit, per agency, per field and per month, so the
-page costs the same dozen queries at a commune and at the whole country.
+user does not supervise is a 404) and passes it here. Petitions and assignments are read from the
+summary cells of the unit (followups.summary: a few dozen rows per unit and year, plus one per
+agency below it), sessions and communes live; each is one query, folded in Python into the totals
+and the rows per child unit, per agency, per field and per month, so the page costs the same
+queries at a commune and at the whole country, and no longer grows with the records.
 
 Definitions (the year is the calendar year):
 
@@ -24,19 +26,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from dialogue.charts import Chart, bar_chart, paired_columns
 from dialogue.models import AdministrativeUnit, Agency
-from followups.models import Assignment
-from petitions.models import Petition
+from followups import summary
+from followups.models import Assignment, DashboardCell
 from sessions.models import DialogueSession
 
 HELD_STATUSES = ("held", "concluded", "closed")
-ASSIGNED_STATUSES = ("assigned", "answered", "forwarded")
 OLDEST = 10
+#: Agencies listed, the most overdue first (a country has some 17,000).
+AGENCIES_SHOWN = 30
 
 
 @dataclass
@@ -120,43 +122,29 @@ def _child_key(path: str, root: str) -> str:
     return path[len(root) :].split("/", 1)[0]
 
 
-def _tally_counts(today: date) -> dict:
-    answered = Q(status=Assignment.Status.ANSWERED)
-    is_open = Q(status=Assignment.Status.OPEN)
-    return {
-        "total": Count("pk"),
-        "on_time": Count("pk", filter=answered & Q(closed_on__lte=F("due_on"))),
-        "late": Count("pk", filter=answered & Q(closed_on__gt=F("due_on"))),
-        "open": Count("pk", filter=is_open & Q(due_on__gte=today)),
-        "overdue": Count("pk", filter=is_open & Q(due_on__lt=today)),
-        "forwarded": Count("pk", filter=Q(status=Assignment.Status.FORWARDED)),
-    }
+def _tally(values: dict) -> Tally:
+    return Tally(**{name: values[f"a_{name}"] for name in Tally.__dataclass_fields__})
 
 
-def _tally(row: dict) -> Tally:
-    return Tally(**{name: row[name] for name in Tally.__dataclass_fields__})
+def _petition_tally(values: dict) -> PetitionTally:
+    return PetitionTally(
+        **{name: values[f"p_{name}"] for name in PetitionTally.__dataclass_fields__}
+    )
 
 
-def _petition_counts() -> dict:
-    return {
-        "received": Count("pk"),
-        "answered_at_session": Count("pk", filter=Q(status=Petition.Status.ANSWERED_AT_SESSION)),
-        "assigned": Count("pk", filter=Q(status__in=ASSIGNED_STATUSES)),
-        "resolved": Count("pk", filter=Q(is_resolved=True)),
-        "forwarded": Count("pk", filter=Q(status=Petition.Status.FORWARDED)),
-        "routed_out": Count("pk", filter=Q(status=Petition.Status.ROUTED_OUT)),
-    }
+def _sums(columns=summary.COLUMNS) -> dict:
+    return {f"s_{c}": Sum(c) for c in columns}
+
+
+def _row_values(row: dict, fix: list[int] | None) -> dict:
+    values = {c: row.get(f"s_{c}") or 0 for c in summary.COLUMNS}
+    if fix:
+        for column, delta in zip(summary.COLUMNS, fix, strict=True):
+            values[column] += delta
+    return values
 
 
 # --- the queries (one each) ------------------------------------------------------------------
-
-
-def assignments_of(unit: AdministrativeUnit, year: int):
-    return Assignment.objects.filter(unit__path__startswith=unit.path, assigned_on__year=year)
-
-
-def petitions_of(unit: AdministrativeUnit, year: int):
-    return Petition.objects.filter(unit__path__startswith=unit.path, received_on__year=year)
 
 
 def sessions_held_of(unit: AdministrativeUnit, year: int):
@@ -182,7 +170,8 @@ def communes_of(unit: AdministrativeUnit, year: int):
 
 
 def oldest_overdue(unit: AdministrativeUnit, today: date):
-    """The ten assignments longest past due under `unit`, whatever the year they were made."""
+    """The ten assignments longest past due under `unit`, whatever the year they were made
+    (live: the partial index on open due dates gives them in order)."""
     return list(
         Assignment.objects.overdue(on=today)
         .filter(unit__path__startswith=unit.path)
@@ -190,6 +179,11 @@ def oldest_overdue(unit: AdministrativeUnit, today: date):
         .defer("petition__search")
         .order_by("due_on", "id")[:OLDEST]
     )
+
+
+def cells_of(unit: AdministrativeUnit, year: int):
+    """The summary cells of `unit` for `year` (followups.summary), differences summed."""
+    return DashboardCell.objects.filter(scope=unit, year=year)
 
 
 def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
@@ -218,51 +212,64 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
     for row in sessions_held_of(unit, year).values("unit__path").annotate(n=Count("pk")).order_by():
         row_for(row["unit__path"]).sessions_held += row["n"]
         sessions_held += row["n"]
-    # 4. Petitions per field and month of receipt.
-    petitions, by_field_p = PetitionTally(), defaultdict(PetitionTally)
+    # 4. The summary cells: per child unit, per field and per month (agencies below), with the
+    # live correction for the days between the cells' judging day and today (normally none).
+    fixes = summary.correction(unit, year, today, summary.as_of())
+    petitions, assignments = PetitionTally(), Tally()
+    by_field_p, by_field_a, field_names = {}, {}, {}
     received_by_month, resolved_by_month = defaultdict(int), defaultdict(int)
-    field_names = {}
     for row in (
-        petitions_of(unit, year)
-        .annotate(month=ExtractMonth("received_on"))
-        .values("field_id", "field__name", "month")
-        .annotate(**_petition_counts())
+        cells_of(unit, year)
+        .exclude(kind=DashboardCell.Kind.AGENCY)
+        .values("kind", "child_id", "field_id", "field__name", "month")
+        .annotate(**_sums())
         .order_by()
     ):
-        tally = PetitionTally(**{n: row[n] for n in PetitionTally.__dataclass_fields__})
-        petitions.add(tally)
-        by_field_p[row["field_id"]].add(tally)
-        field_names[row["field_id"]] = row["field__name"]
-        received_by_month[row["month"]] += tally.received
-        resolved_by_month[row["month"]] += tally.answered_at_session
-    # 5. Assignments per field and month closed (answered ones resolve a petition's part).
-    today_counts = _tally_counts(today)
-    assignments, by_field_a = Tally(), defaultdict(Tally)
-    for row in (
-        assignments_of(unit, year)
-        .annotate(month=ExtractMonth("closed_on"))
-        .values("petition__field_id", "petition__field__name", "month")
-        .annotate(**today_counts)
-        .order_by()
-    ):
-        tally = _tally(row)
-        assignments.add(tally)
-        by_field_a[row["petition__field_id"]].add(tally)
-        field_names[row["petition__field_id"]] = row["petition__field__name"]
-        if row["month"] is not None:
-            resolved_by_month[row["month"]] += tally.on_time + tally.late
-    # 6. Assignments per agency.
-    by_agency = [
-        ({"pk": row["agency_id"], "name": row["agency__name"]}, _tally(row))
-        for row in assignments_of(unit, year)
-        .values("agency_id", "agency__name")
-        .annotate(**today_counts)
-        .order_by()
-    ]
+        kind = row["kind"]
+        key = (unit.pk, year, kind, row["child_id"], None, row["field_id"], row["month"])
+        values = _row_values(row, fixes.pop(key, None))
+        if kind == DashboardCell.Kind.CHILD:
+            tally = _tally(values)
+            assignments.add(tally)
+            if row["child_id"] is None:
+                self_row.assignments.add(tally)
+            elif str(row["child_id"]) in children:
+                children[str(row["child_id"])].assignments.add(tally)
+        elif kind == DashboardCell.Kind.FIELD:
+            field_names[row["field_id"]] = row["field__name"]
+            by_field_p[row["field_id"]] = _petition_tally(values)
+            by_field_a[row["field_id"]] = _tally(values)
+            petitions.add(by_field_p[row["field_id"]])
+        elif kind == DashboardCell.Kind.MONTH and row["month"]:
+            received_by_month[row["month"]] += values["p_received"]
+            resolved_by_month[row["month"]] += (
+                values["p_answered_at_session"] + values["a_on_time"] + values["a_late"]
+            )
+    # 5. Assignments per agency: the most overdue first, as many as the page shows. Summed by
+    # id alone (a country has some 17,000 agencies), the names of those shown read after.
+    agency_rows = list(
+        cells_of(unit, year)
+        .filter(kind=DashboardCell.Kind.AGENCY)
+        .values("agency_id")
+        .annotate(**_sums(summary.A_COLUMNS))
+        .order_by("-s_a_overdue", "-s_a_total", "agency_id")[:AGENCIES_SHOWN]
+    )
+    names = dict(
+        Agency.objects.filter(pk__in=[r["agency_id"] for r in agency_rows]).values_list(
+            "pk", "name"
+        )
+    )
+    by_agency = []
+    for row in agency_rows:
+        key = (unit.pk, year, summary.AGENCY, None, row["agency_id"], None, None)
+        by_agency.append(
+            (
+                {"pk": row["agency_id"], "name": names.get(row["agency_id"], "")},
+                _tally(_row_values(row, fixes.get(key))),
+            )
+        )
+    # Ties by name; the correction (if any) may reorder them.
     by_agency.sort(key=lambda item: (-item[1].overdue, -item[1].total, item[0]["name"]))
-    # 7. Assignments per child unit.
-    for row in assignments_of(unit, year).values("unit__path").annotate(**today_counts).order_by():
-        row_for(row["unit__path"]).assignments.add(_tally(row))
 
     rows = sorted(children.values(), key=lambda r: r.unit.name)
     if self_row.sessions_held or self_row.assignments.total or self_row.communes:
@@ -278,12 +285,14 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
         communes_without=[c for c in communes if not c["held"]],
         petitions=petitions,
         petitions_by_field=sorted(
-            ((field_names[pk], t) for pk, t in by_field_p.items()), key=lambda x: -x[1].received
+            ((field_names[pk], t) for pk, t in by_field_p.items() if t.received),
+            key=lambda x: -x[1].received,
         ),
         assignments=assignments,
-        by_agency=by_agency,
+        by_agency=[(a, t) for a, t in by_agency if t.total],
         by_field=sorted(
-            ((field_names[pk], t) for pk, t in by_field_a.items()), key=lambda x: -x[1].total
+            ((field_names[pk], t) for pk, t in by_field_a.items() if t.total),
+            key=lambda x: -x[1].total,
         ),
         months=[(m, received_by_month[m], resolved_by_month[m]) for m in range(1, 13)],
         oldest_overdue=oldest_overdue(unit, today),

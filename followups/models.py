@@ -573,3 +573,98 @@ class Publication(models.Model):
     @property
     def is_live(self) -> bool:
         return self.unpublished_at is None
+
+
+class DashboardCell(models.Model):
+    """A cell of the supervisors' dashboard (followups.summary): what the petitions and
+    assignments of `year` under `scope` (the unit and everything below it) add up to, broken
+    down one way (`kind`): per child unit, per agency, per field or per month.
+
+    Derived data: written in the same transaction as the records, as signed differences
+    (several rows may share a key; readers sum them, followups.summary.compact merges them), and
+    rebuilt from the records by `manage.py rebuild_dashboard_summary`.
+    """
+
+    class Kind(models.TextChoices):
+        CHILD = "child", _("Per unit below")
+        AGENCY = "agency", _("Per agency")
+        FIELD = "field", _("Per field")
+        MONTH = "month", _("Per month")
+
+    scope = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the index below leads with it
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("breakdown"), max_length=6, choices=Kind.choices)
+    # The key of the row in its breakdown; empty child: the scope's own records.
+    child = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("unit below"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    field = models.ForeignKey(
+        "petitions.Field",
+        verbose_name=_("field"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    # Petitions (by the day received; FIELD and MONTH rows).
+    p_received = models.IntegerField(default=0)
+    p_answered_at_session = models.IntegerField(default=0)
+    p_assigned = models.IntegerField(default=0)
+    p_resolved = models.IntegerField(default=0)
+    p_forwarded = models.IntegerField(default=0)
+    p_routed_out = models.IntegerField(default=0)
+    # Assignments (by the day made; MONTH rows: by the month closed). Open ones are split into
+    # not yet due / overdue as of DashboardSummaryState.as_of.
+    a_total = models.IntegerField(default=0)
+    a_on_time = models.IntegerField(default=0)
+    a_late = models.IntegerField(default=0)
+    a_open = models.IntegerField(default=0)
+    a_overdue = models.IntegerField(default=0)
+    a_forwarded = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dashboard cell")
+        verbose_name_plural = _("dashboard cells")
+        indexes = [models.Index(fields=["scope", "year", "kind"], name="dashboard_cell_scope_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope_id} {self.year} {self.kind}"
+
+
+class DashboardSummaryState(models.Model):
+    """One row: the day the cells judge open assignments on (due before it: overdue). Moved
+    forward each night (followups.summary.roll); writers lock it shared, the roll exclusively."""
+
+    as_of = models.DateField(_("overdue judged on"))
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), null=True, blank=True)
+    compacted_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard summary state")
+        verbose_name_plural = _("dashboard summary states")
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%d/%m/%Y}"

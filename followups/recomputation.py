@@ -31,6 +31,7 @@ from dialogue.workcalendar import get_calendar
 from dialogue.workdays import WorkCalendar
 from followups import deadlines
 from followups.models import Assignment, Recomputation
+from petitions.changes import tracking as track_petitions
 
 #: Assignment ids per chunk: one transaction, one SELECT, a few UPDATEs, one bulk INSERT.
 CHUNK = 10_000
@@ -118,11 +119,13 @@ def recompute_chunk(
         )
         due_cases.append(When(same, then=Value(due)))
         text_cases.append(When(same, then=Value(text)))
-    Assignment.objects.filter(pk__in=[row[0] for row in changed]).update(
-        due_on=Case(*due_cases, output_field=DateField()),
-        due_explanation=Case(*text_cases, output_field=CharField()),
-        updated_at=timezone.now(),
-    )
+    # A moved due date may move an open item between "not yet due" and "overdue".
+    with track_petitions({row[4] for row in changed}):
+        Assignment.objects.filter(pk__in=[row[0] for row in changed]).update(
+            due_on=Case(*due_cases, output_field=DateField()),
+            due_explanation=Case(*text_cases, output_field=CharField()),
+            updated_at=timezone.now(),
+        )
     agencies = dict(
         Agency.objects.filter(pk__in={row[5] for row in changed}).values_list("pk", "name")
     )

@@ -33,6 +33,7 @@ from followups.documents import (
 )
 from followups.models import Assignment, ConclusionNotice, Extension, Forwarding, Response
 from followups.unresolved import ASSIGNABLE_STATUSES, petitions_to_assign
+from petitions.changes import tracking as track_petitions
 from petitions.models import Petition
 from sessions.models import DialogueSession, Minutes, SessionMilestone
 from sessions.services import session_transition
@@ -303,12 +304,13 @@ def notice_issue(
         # Every mistake at once: the organiser corrects the form in one round.
         raise ValidationError(errors)
     body_before, notice.body = notice.body, body
-    for petition in petitions:
-        for agency in chosen[petition.pk]:
-            _assignment_create(
-                actor=actor, petition=petition, agency=agency, notice=notice, deadline=deadline
-            )
-        _petition_status(petition, Petition.Status.ASSIGNED, actor=actor)
+    with track_petitions([p.pk for p in petitions]):
+        for petition in petitions:
+            for agency in chosen[petition.pk]:
+                _assignment_create(
+                    actor=actor, petition=petition, agency=agency, notice=notice, deadline=deadline
+                )
+            _petition_status(petition, Petition.Status.ASSIGNED, actor=actor)
 
     notice.status = ConclusionNotice.Status.ISSUED
     notice.issued_by = actor
@@ -438,15 +440,16 @@ def assignment_add(*, actor: User, petition: Petition, agency: Agency) -> Assign
     deadline = deadlines.response_deadline(
         petition.session, notice_on=max(notice.issued_on, today), calendar=get_calendar()
     )
-    assignment = _assignment_create(
-        actor=actor,
-        petition=petition,
-        agency=agency,
-        notice=notice,
-        deadline=deadline,
-        assigned_on=today,
-    )
-    _petition_status(petition, Petition.Status.ASSIGNED, actor=actor)
+    with track_petitions([petition.pk]):
+        assignment = _assignment_create(
+            actor=actor,
+            petition=petition,
+            agency=agency,
+            notice=notice,
+            deadline=deadline,
+            assigned_on=today,
+        )
+        _petition_status(petition, Petition.Status.ASSIGNED, actor=actor)
     return assignment
 
 
@@ -524,35 +527,36 @@ def response_record(
         raise ValidationError({"document_number": DOCUMENT_NUMBER_REQUIRED})
     _check_past_date("responded_on", responded_on, assignment)
     content = _check_attachment(attachment) if attachment is not None else None
-    response = Response.objects.create(
-        assignment=assignment,
-        responded_on=responded_on,
-        method=method,
-        document_number=document_number.strip(),
-        text=text.strip(),
-        has_attachment=content is not None,
-        recorded_by=actor,
-    )
-    if content is not None:
-        storage.document_store(
-            obj=response,
-            kind=RESPONSE_DOCUMENT,
-            content=content,
-            filename=f"tra-loi-{assignment.pk}.pdf",
-            actor=actor,
+    with track_petitions([petition.pk]):
+        response = Response.objects.create(
+            assignment=assignment,
+            responded_on=responded_on,
+            method=method,
+            document_number=document_number.strip(),
+            text=text.strip(),
+            has_attachment=content is not None,
+            recorded_by=actor,
         )
-    _close(assignment, Assignment.Status.ANSWERED, on=responded_on)
-    audit.record(
-        assignment,
-        actor=actor,
-        action="answered",
-        changes={
-            "status": ["open", "answered"],
-            "responded_on": [None, responded_on.isoformat()],
-            "document_number": [None, response.document_number],
-        },
-    )
-    _settle_petition(petition, actor=actor)
+        if content is not None:
+            storage.document_store(
+                obj=response,
+                kind=RESPONSE_DOCUMENT,
+                content=content,
+                filename=f"tra-loi-{assignment.pk}.pdf",
+                actor=actor,
+            )
+        _close(assignment, Assignment.Status.ANSWERED, on=responded_on)
+        audit.record(
+            assignment,
+            actor=actor,
+            action="answered",
+            changes={
+                "status": ["open", "answered"],
+                "responded_on": [None, responded_on.isoformat()],
+                "document_number": [None, response.document_number],
+            },
+        )
+        _settle_petition(petition, actor=actor)
     return response
 
 
@@ -641,7 +645,9 @@ def extension_decide(
             f"Gia hạn đến ngày {extension.new_due_on:%d/%m/%Y} (hạn trước: {old_due:%d/%m/%Y}; "
             f"công dân được thông báo ngày {extension.citizen_told_on:%d/%m/%Y})"
         )[:500]
-        assignment.save(update_fields=["due_on", "extended", "due_explanation", "updated_at"])
+        # A later due date may turn an overdue item into one not yet due.
+        with track_petitions([assignment.petition_id]):
+            assignment.save(update_fields=["due_on", "extended", "due_explanation", "updated_at"])
         changes["due_on"] = [old_due.isoformat(), extension.new_due_on.isoformat()]
         # The citizen's own record says when the answer is now due, and that they were told.
         audit.record(
@@ -706,19 +712,20 @@ def petition_forward(
         note=note.strip(),
         recorded_by=actor,
     )
-    closing = Assignment.objects.open().filter(petition=petition)
-    if not whole_petition:
-        closing = closing.filter(pk=assignment.pk)
-    for other in closing.order_by("pk").select_for_update():
-        _close(other, Assignment.Status.FORWARDED, on=forwarded_on)
-        audit.record(
-            other,
-            actor=actor,
-            action="forwarded",
-            changes={"status": ["open", "forwarded"], "to": [None, forwarding.to_body]},
-            reason=forwarding.document_number,
-        )
-    _settle_petition(petition, actor=actor)
+    with track_petitions([petition.pk]):
+        closing = Assignment.objects.open().filter(petition=petition)
+        if not whole_petition:
+            closing = closing.filter(pk=assignment.pk)
+        for other in closing.order_by("pk").select_for_update():
+            _close(other, Assignment.Status.FORWARDED, on=forwarded_on)
+            audit.record(
+                other,
+                actor=actor,
+                action="forwarded",
+                changes={"status": ["open", "forwarded"], "to": [None, forwarding.to_body]},
+                reason=forwarding.document_number,
+            )
+        _settle_petition(petition, actor=actor)
     return forwarding
 
 

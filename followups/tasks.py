@@ -144,3 +144,29 @@ def retention_sweep_task() -> dict:
     from followups import anonymisation
 
     return anonymisation.retention_sweep().as_dict()
+
+
+@shared_task(acks_late=True)
+def dashboard_summary_roll_task(day: str | None = None) -> int:
+    """Judge the dashboard's open assignments on `day` (default: today): those that fell due
+    become overdue in the cells (followups.summary.roll), then merge the day's difference rows.
+
+    Selects the open assignments due since the cells' last judging day. Re-running is safe: the
+    state row is locked exclusively, and a second run finds the cells already judged on `day`
+    (merging again changes no sum)."""
+    from followups import summary
+
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    moved = summary.roll(today=today)
+    summary.compact()
+    return moved
+
+
+@shared_task(acks_late=True)
+def rebuild_dashboard_summary_task() -> int:
+    """Recount the dashboard's cells from every petition and assignment (after a bulk load or a
+    move in the unit tree). Re-running is safe: it replaces the cells, under the state row's
+    exclusive lock, with the same recount."""
+    from followups import summary
+
+    return summary.rebuild()

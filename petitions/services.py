@@ -21,6 +21,7 @@ from dialogue.models import Agency, Milestone, User
 from dialogue.textfold import search_document
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import Deadline
+from petitions.changes import tracking as track_petitions
 from petitions.models import Petition, Preparation
 from sessions import console
 from sessions.models import DialogueSession
@@ -137,7 +138,9 @@ def petition_create(*, actor: User, session: DialogueSession, **fields: Any) -> 
     _derive_status(petition)
     petition.search = _search(petition)
     petition.full_clean()
-    petition.save()
+    with track_petitions() as tracked:
+        petition.save()
+        tracked.created([petition.pk])
     _count_duplicate(None, petition.duplicate_of_id)
     audit.record(
         petition,
@@ -159,7 +162,8 @@ def petition_update(*, actor: User, petition: Petition, **fields: Any) -> Petiti
     _derive_status(petition)
     petition.search = _search(petition)
     petition.full_clean()
-    petition.save(update_fields=[*fields, "status", "is_resolved", "search", "updated_at"])
+    with track_petitions([petition.pk]):
+        petition.save(update_fields=[*fields, "status", "is_resolved", "search", "updated_at"])
     _count_duplicate(old_original, petition.duplicate_of_id)
     after = audit.snapshot(petition, fields) | {"status": petition.status}
     changes = audit.diff(before, after)
@@ -321,7 +325,9 @@ def petition_capture(
     petition.is_resolved = petition.status in Petition.RESOLVED_STATUSES
     petition.search = _search(petition)
     petition.full_clean()
-    petition.save()
+    with track_petitions() as tracked:
+        petition.save()
+        tracked.created([petition.pk])
     audit.record(
         petition,
         actor=actor,

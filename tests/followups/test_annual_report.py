@@ -212,6 +212,9 @@ def test_draft_edit_issue_and_read_back(world, login, records):
         # The chart goes into the document as inline SVG (drawn by WeasyPrint as vectors).
         html = render_to_string(annual_report.REPORT_TEMPLATE, annual_report.report_context(report))
         assert "<svg" in html and "Tỷ lệ ý kiến đã giải quyết" in html
+        assert 'class="pygal-chart chart"' in html and "<script" not in html
+        # WeasyPrint draws the chart's own text: its axis, in Vietnamese number format.
+        assert "100 %" in text
         pdf = client.get(reverse("annual-report-pdf", args=[report.pk]))
         assert pdf.content == bytes(stored.content)
         # Issued: read-only.

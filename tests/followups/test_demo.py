@@ -224,3 +224,10 @@ def test_the_demo_agency_responder_sees_its_open_assignments(loaded):
     answered = Response.objects.filter(assignment__in=own)
     assert answered.exists()
     assert set(answered.values_list("recorded_by__username", flat=True)) == {"coquan"}
+
+
+def test_the_dashboard_cells_equal_a_full_recount_of_the_demo(loaded):
+    from followups import summary
+
+    stored = summary.stored()
+    assert stored and stored == summary.recount(summary.as_of())
