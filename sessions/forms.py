@@ -225,6 +225,7 @@ class SpeakerMoveForm(forms.Form):
 class ListFilterForm(StyledForm, forms.Form):
     """Free-text search and the unit filter shared by the lists."""
 
+    official_text = False  # a search is not a document
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     unit = forms.ModelChoiceField(
         label=_("Administrative unit"),
