@@ -244,7 +244,19 @@ def unit_label(unit) -> str:
 
 
 class LegalHoldForm(forms.Form):
-    """Place (hold=1, with a reason) or lift (hold=0) the legal hold of a session or petition."""
+    """Place (hold=1, with a reason) or lift (hold=0) the legal hold of a session or petition.
+    The page renders it by hand (templates/_legal_hold.html)."""
 
     hold = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
     reason = forms.CharField(max_length=300, required=False)
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        """The services name the model's field (legal_hold_reason): shown beside `reason`."""
+        if hasattr(error, "error_dict") and "legal_hold_reason" in error.error_dict:
+            error = ValidationError(
+                {
+                    ("reason" if name == "legal_hold_reason" else name): errors
+                    for name, errors in error.error_dict.items()
+                }
+            )
+        apply_service_errors(self, error)

@@ -146,7 +146,9 @@ def petition_detail(request, pk: int):
     return _render_detail(request, _get_petition(request.user, pk))
 
 
-def _render_detail(request, petition: Petition, *, preparation_form=None, status: int = 200):
+def _render_detail(
+    request, petition: Petition, *, preparation_form=None, hold_form=None, status: int = 200
+):
     can_edit = Petition.objects.editable_by(request.user).filter(pk=petition.pk).exists()
     if preparation_form is None and can_edit and not petition.is_routed_out:
         preparation_form = PreparationForm(unit=petition.unit)
@@ -162,6 +164,7 @@ def _render_detail(request, petition: Petition, *, preparation_form=None, status
             "preparations": petition.preparations.select_related("agency", "agency__unit"),
             "duplicates": petition.duplicates.all(),
             "preparation_form": preparation_form if can_edit else None,
+            "hold_form": hold_form,
             "answer_form": PreparationAnswerForm(initial={"answered_on": timezone.localdate()}),
             "history": audit.history(petition)[:50],
             "retention_years": settings.RETENTION_YEARS,
@@ -385,8 +388,8 @@ def petition_legal_hold(request, pk: int):
                 actor=request.user, petition=petition, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.apply_service_errors(error)
         else:
             messages.success(request, _("The legal hold was saved."))
-    return redirect("petition-detail", pk=petition.pk)
+            return redirect("petition-detail", pk=petition.pk)
+    return _render_detail(request, petition, hold_form=form)

@@ -326,7 +326,18 @@ def _transition_buttons(session: DialogueSession) -> list[dict]:
 
 
 @login_required
-def session_detail(request, pk: int, *, confirm_form=None, status=200):
+def session_detail(
+    request,
+    pk: int,
+    *,
+    confirm_form=None,
+    status=200,
+    cancel_form=None,
+    milestone_form=None,
+    hold_form=None,
+):
+    """The session's page; a refused status change, milestone or legal hold shows it again
+    with the error beside the field and the typed value kept (`*_form`)."""
     session = _get_session(request.user, pk)
     can_edit = DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
     return render(
@@ -349,9 +360,9 @@ def session_detail(request, pk: int, *, confirm_form=None, status=200):
             "can_edit_details": can_edit and session.status in services.EDITABLE_SESSION_STATUSES,
             "transitions": _transition_buttons(session) if can_edit else [],
             "confirm_form": confirm_form,
-            "milestone_form": MilestoneForm(
-                initial={"done_on": None},
-            )
+            "cancel_form": cancel_form,
+            "hold_form": hold_form,
+            "milestone_form": (milestone_form or MilestoneForm(initial={"done_on": None}))
             if can_edit
             else None,
             "speaker_count": session.speakers.count(),
@@ -368,8 +379,10 @@ def session_transition(request, pk: int):
     session = _get_session(request.user, pk, write=True)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid status."))
-        return redirect("session-detail", pk=session.pk)
+        if "to" in form.errors:
+            messages.error(request, _("Choose a valid status."))
+            return redirect("session-detail", pk=session.pk)
+        return session_detail(request, pk, cancel_form=form)
     data = form.cleaned_data
     try:
         services.session_transition(
@@ -388,6 +401,10 @@ def session_transition(request, pk: int):
             status=409,
         )
     except ValidationError as error:
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            # The reason for cancelling: said beside the reason box, what was typed kept.
+            apply_service_errors(form, error)
+            return session_detail(request, pk, cancel_form=form)
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -404,13 +421,11 @@ def session_milestone(request, pk: int):
         try:
             services.milestone_mark_done(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The milestone was recorded as done."))
-    else:
-        messages.error(request, _("Choose the milestone and the date it was done."))
-    return redirect("session-detail", pk=session.pk)
+            return redirect("session-detail", pk=session.pk)
+    return session_detail(request, pk, milestone_form=form)
 
 
 @login_required
@@ -457,6 +472,11 @@ def session_speakers(request, pk: int):
                     request, _("%(name)s was registered.") % {"name": speaker.full_name}
                 )
             return redirect("session-speakers", pk=session.pk)
+    return _speakers_page(request, session, form)
+
+
+def _speakers_page(request, session, form, *, move_form=None, moved=None):
+    """The register; a refused move shows the row again with its error (`move_form`)."""
     return render(
         request,
         "sessions/session_speakers.html",
@@ -465,6 +485,8 @@ def session_speakers(request, pk: int):
             "speakers": session.speakers.queue().select_related("likely_duplicate_of"),
             "form": form,
             "can_register": session.status in services.REGISTRATION_STATUSES,
+            "move_form": move_form,
+            "moved": moved,
         },
     )
 
@@ -518,12 +540,12 @@ def speaker_edit(request, pk: int):
 def speaker_move(request, pk: int):
     speaker = _get_speaker(request.user, pk)
     form = SpeakerMoveForm(request.POST)
-    if form.is_valid():
-        services.speaker_move(
-            actor=request.user, speaker=speaker, to_position=form.cleaned_data["position"]
-        )
-    else:
-        messages.error(request, _("Enter a position of 1 or more."))
+    if not form.is_valid():
+        session = _get_speaker_session(request.user, speaker.session_id)
+        return _speakers_page(request, session, SpeakerForm(), move_form=form, moved=speaker.pk)
+    services.speaker_move(
+        actor=request.user, speaker=speaker, to_position=form.cleaned_data["position"]
+    )
     return redirect("session-speakers", pk=speaker.session_id)
 
 
@@ -538,8 +560,8 @@ def session_legal_hold(request, pk: int):
                 actor=request.user, session=session, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.apply_service_errors(error)
         else:
             messages.success(request, _("The legal hold was saved."))
-    return redirect("session-detail", pk=session.pk)
+            return redirect("session-detail", pk=session.pk)
+    return session_detail(request, pk, hold_form=form)
