@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import audit, exports
+from dialogue import audit, exports, once
 from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page
@@ -98,6 +98,7 @@ def petition_list(request):
 
 
 @login_required
+@once.submitted_once
 def petition_create(request, session_pk: int):
     session = _get_session_for_petitions(request.user, session_pk)
     if (closed := services.petitions_closed_reason(session)) is not None:
@@ -229,7 +230,12 @@ def petition_capture(request, session_pk: int):
     initial = {"speaker": request.GET.get("speaker"), "entry": request.GET.get("entry")}
     form = PetitionCaptureForm(request.POST or None, session=session, initial=initial)
     saved = None
-    if request.method == "POST" and form.is_valid():
+    token = once.claim(request)
+    if token is not None and token.earlier not in (None, once.PENDING):
+        # The same form again (a double click): answered as the first time, nothing made.
+        saved = session.petitions.filter(pk=token.earlier).first()
+        form = PetitionCaptureForm(session=session)
+    elif request.method == "POST" and form.is_valid():
         try:
             saved = services.petition_capture(
                 actor=request.user, session=session, **form.service_fields()
@@ -238,6 +244,11 @@ def petition_capture(request, session_pk: int):
             apply_service_errors(form, error)
         else:
             form = PetitionCaptureForm(session=session)
+    if token is not None and token.earlier is None:
+        if saved is not None:
+            token.keep(str(saved.pk))
+        else:
+            token.release()
     return render(
         request,
         "petitions/_capture.html",

@@ -17,6 +17,7 @@ from dialogue import access, audit, exports, storage
 from dialogue.documents import pdf_response
 from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
+from dialogue.once import submitted_once
 from dialogue.pagination import keyset_page
 from sessions import documents, services, timeline
 from sessions.forms import (
@@ -122,6 +123,7 @@ def _task_formset(plan_or_unit_agencies, data=None, initial=None):
 
 
 @login_required
+@submitted_once
 def plan_create(request):
     units = AdministrativeUnit.objects.where_user_is(request.user, access.ORGANISER)
     if not units.exists():
@@ -280,6 +282,7 @@ def session_list(request):
 
 
 @login_required
+@submitted_once
 def session_create(request, plan_pk: int):
     plan = _get_plan(request.user, plan_pk, write=True)
     form = SessionForm(request.POST or None, unit=plan.unit)
@@ -444,6 +447,7 @@ def session_speaker_rows(user, pk: int):
 
 
 @login_required
+@submitted_once
 def session_speakers(request, pk: int):
     """The speaker register of one session, with the registration form."""
     if (

@@ -349,9 +349,9 @@ def calendar_delete(world):
         actor=world.administrator,
         reason="Quyết định 01.",
         day=date(2027, 1, 2),
-        kind="holiday",
+        kind="day_off",
         name="Nghỉ bù",
-        source="",
+        source="Quyết định 01/QĐ-TTg",
     )
     return Scene(
         world.administrator,
@@ -543,7 +543,13 @@ def calendar_new(world):
     return Scene(
         world.administrator,
         reverse("calendar-exception-new"),
-        {"day": "02/01/2027", "kind": "holiday", "name": "Nghỉ bù", "reason": "Quyết định 01."},
+        {
+            "day": "02/01/2027",
+            "kind": "day_off",
+            "name": "Nghỉ bù",
+            "source": "Quyết định 01/QĐ-TTg",
+            "reason": "Quyết định 01.",
+        },
     )
 
 
@@ -960,6 +966,9 @@ def _walk(case: Case, world, client) -> list[str]:
             assert form is not None, f"{case}: no form posting to {scene.post} with the fields"
         base = {**form["fields"], **{k: [v] for k, v in scene.fill.items()}}
         base.pop("csrfmiddlewaretoken", None)
+        # Each bad value is a new submit of the form (test_a_double_submit_makes_one sends one
+        # twice).
+        base.pop("once_token", None)
     url = scene.post or scene.json_url or scene.page
     for name, values in case.bad.items():
         # A long text may be accepted and change the scene: it goes last.
@@ -1031,3 +1040,135 @@ def _walk(case: Case, world, client) -> list[str]:
 def test_bad_input_is_explained_on_its_field(case, world, client):
     problems = _walk(case, world, client)
     assert problems == [], f"{case}:\n  " + "\n  ".join(problems)
+
+
+# --- double submit ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Twice:
+    """A form posted twice with the same values (a double click, a resend after a timeout).
+    `made()` counts what one submit makes; `once`: the second must make nothing more."""
+
+    name: str
+    scene: Callable
+    made: Callable[[], int]
+    fill: dict = field(default_factory=dict)
+    once: bool = True
+    fields: tuple[str, ...] = ()  # the fields that identify the form on its page
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _count(model_path: str) -> Callable[[], int]:
+    module, name = model_path.rsplit(".", 1)
+    return lambda: getattr(importlib.import_module(module), name).objects.count()
+
+
+#: Not here: issuing a notice or a report twice (the second is refused as already issued,
+#: tests/followups), the console's entries (client UUIDs, tests/sessions/test_console.py).
+TWICE = [
+    Twice("plan-create", plan_new, _count("sessions.models.Plan"), fields=("title",)),
+    Twice(
+        "session-create", session_new, _count("sessions.models.DialogueSession"), fields=("venue",)
+    ),
+    Twice("speaker-register", speaker_new, _count("sessions.models.Speaker"), fields=("topic",)),
+    Twice(
+        "petition-create", petition_new, _count("petitions.models.Petition"), fields=("content",)
+    ),
+    Twice(
+        "console-petition-capture",
+        console_capture,
+        _count("petitions.models.Petition"),
+        fields=("content",),
+    ),
+    Twice(
+        "extra-request-create",
+        extra_new,
+        _count("sessions.models.ExtraConferenceRequest"),
+        fields=("voters_count",),
+    ),
+    Twice(
+        "preparation-assign",
+        preparation_new,
+        _count("petitions.models.Preparation"),
+        {"agency": "AGENCY_A1"},
+        fields=("agency",),
+    ),
+    Twice(
+        "assignment-response",
+        _assignment_scene(lambda w: w.responder_a, "assignment-response"),
+        _count("followups.models.Response"),
+        {"response-text": "Đã trả lời trực tiếp.", "response-method": "in_person"},
+        fields=("response-text",),
+    ),
+    Twice(
+        "assignment-extension",
+        _assignment_scene(
+            lambda w: w.responder_a, "assignment-extension", {"extension-new_due_on": "29/01/2027"}
+        ),
+        _count("followups.models.Extension"),
+        {"extension-reason": "Cần xác minh thực địa."},
+        fields=("extension-reason",),
+    ),
+    Twice(
+        "session-cancel",
+        session_cancel,
+        _count("dialogue.models.ChangeRecord"),
+        {"reason": "Trùng lịch họp."},
+        fields=("reason",),
+    ),
+    Twice(
+        "session-milestone",
+        session_milestone,
+        _count("sessions.models.SessionMilestone"),
+        fields=("done_on",),
+    ),
+    Twice(
+        "annual-report-new",
+        report_new,
+        _count("followups.models.AnnualReport"),
+        {"year": "2026", "unit": "COMMUNE_A"},
+        fields=("year",),
+    ),
+    Twice(
+        "calendar-exception",
+        calendar_new,
+        _count("dialogue.models.CalendarException"),
+        fields=("day",),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TWICE, ids=str)
+def test_a_double_submit_makes_one(case, world, client):
+    scene = case.scene(world)
+    client.force_login(scene.user, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(scene.page)
+    fill = {**scene.fill, **case.fill}
+    if fill.get("agency") == "AGENCY_A1":
+        fill["agency"] = str(world.agency_a1.pk)
+    if fill.get("unit") == "COMMUNE_A":
+        fill["unit"] = str(world.commune_a.pk)
+    forms_ = [
+        f
+        for f in PageForms(page.text).forms
+        if f["action"] in (scene.post or scene.page, "")
+        and all(n in f["fields"] for n in case.fields)
+    ]
+    assert forms_, f"{case}: the form is not on {scene.page}"
+    data = {**forms_[0]["fields"], **{k: [v] for k, v in fill.items()}}
+    data.pop("csrfmiddlewaretoken", None)
+    before = case.made()
+    first = client.post(scene.post or scene.page, data)
+    assert first.status_code in (200, 201, 302), f"{case}: the first submit {first.status_code}"
+    after_first = case.made()
+    assert after_first > before, f"{case}: the first submit made nothing"
+    second = client.post(scene.post or scene.page, data)
+    assert second.status_code < 500
+    if case.once:
+        assert case.made() == after_first, (
+            f"{case}: the second submit made {case.made() - after_first} more "
+            f"(answered {second.status_code})"
+        )
