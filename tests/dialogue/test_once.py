@@ -74,3 +74,9 @@ def test_without_a_cache_the_form_still_saves(world, url, login, monkeypatch):
     response = login(world.organiser_a).post(url, petition_post(once_token=once.new_token()))
     assert response.status_code == 302
     assert Petition.objects.count() == 1
+
+
+def test_a_get_form_carries_no_token(world, login):
+    # The deadline calculator saves nothing: a token would only lengthen its address.
+    page = login(world.organiser_a).get(reverse("deadline-calculator")).text
+    assert once.FIELD not in page
