@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.emoji import refuse_emoji
 from dialogue.models import CalendarException
 from dialogue.services import CALENDAR_DAY_TAKEN
 from dialogue.workdays import FIRST_YEAR, LAST_YEAR
@@ -16,15 +17,16 @@ class StyledForm:
     """Give widgets Bootstrap classes and mark invalid fields, so templates stay plain loops.
 
     Every date it shows is also bounded by the working-day calendar's years: a date outside them
-    could be saved but never counted, and every page counting from it would fail.
+    could be saved but never counted, and every page counting from it would fail. Its text is
+    official (it goes into the documents, whose font has no emoji): emoji are refused, unless
+    the form says otherwise (`official_text = False`, the lists' search boxes).
     """
+
+    official_text = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.DateField | forms.DateTimeField):
-                if _check_year not in field.validators:
-                    field.validators.append(_check_year)
             widget = field.widget
             if isinstance(widget, forms.RadioSelect):
                 # Django puts a choice widget's class on its container too: no class here, the
@@ -38,7 +40,18 @@ class StyledForm:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def _add_validators(self) -> None:
+        # At validation, not in __init__: fields a subclass adds after it are checked too.
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                if _check_year not in field.validators:
+                    field.validators.append(_check_year)
+            if self.official_text and isinstance(field, forms.CharField):
+                if refuse_emoji not in field.validators:
+                    field.validators.append(refuse_emoji)
+
     def full_clean(self):
+        self._add_validators()
         super().full_clean()
         # Errors are known only now; mark the fields that have them.
         self._mark_invalid()
@@ -231,7 +244,19 @@ def unit_label(unit) -> str:
 
 
 class LegalHoldForm(forms.Form):
-    """Place (hold=1, with a reason) or lift (hold=0) the legal hold of a session or petition."""
+    """Place (hold=1, with a reason) or lift (hold=0) the legal hold of a session or petition.
+    The page renders it by hand (templates/_legal_hold.html)."""
 
     hold = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
     reason = forms.CharField(max_length=300, required=False)
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        """The services name the model's field (legal_hold_reason): shown beside `reason`."""
+        if hasattr(error, "error_dict") and "legal_hold_reason" in error.error_dict:
+            error = ValidationError(
+                {
+                    ("reason" if name == "legal_hold_reason" else name): errors
+                    for name, errors in error.error_dict.items()
+                }
+            )
+        apply_service_errors(self, error)

@@ -172,9 +172,23 @@ def calendar_exception_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("The calendar was updated."))
             return redirect("calendar-year", year=saved.day.year)
-    return render(
-        request, "dialogue/calendar_exception_form.html", {"form": form, "exception": exception}
-    )
+    return _exception_page(request, form, exception)
+
+
+def _delete_form(data=None) -> ReasonForm:
+    form = ReasonForm(data, auto_id="delete_%s")
+    form.fields["reason"].error_messages["required"] = _("Say why the exception is removed.")
+    return form
+
+
+def _exception_page(request, form, exception, *, delete_form=None):
+    context = {
+        "form": form,
+        "exception": exception,
+        # Its own ids: the page's first form has a reason field too.
+        "delete_form": delete_form or _delete_form(),
+    }
+    return render(request, "dialogue/calendar_exception_form.html", context)
 
 
 @login_required
@@ -182,10 +196,12 @@ def calendar_exception_edit(request, pk: int | None = None):
 def calendar_exception_delete(request, pk: int):
     _require_calendar_editor(request.user)
     exception = get_object_or_404(CalendarException, pk=pk)
-    form = ReasonForm(request.POST)
+    form = _delete_form(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the exception is removed."))
-        return redirect("calendar-exception-edit", pk=pk)
+        # The page again, the reason asked for beside its box.
+        return _exception_page(
+            request, CalendarExceptionForm(instance=exception), exception, delete_form=form
+        )
     year = exception.day.year
     services.calendar_exception_delete(
         actor=request.user, reason=form.cleaned_data["reason"], exception=exception

@@ -31,6 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dialogue import audit
+from dialogue.emoji import EMOJI_REFUSED, has_emoji
 from dialogue.models import User
 from dialogue.phones import normalise_phone
 from dialogue.textfold import fold
@@ -302,6 +303,9 @@ def check(session: DialogueSession, content: bytes, *, today: date | None = None
         out["content"] = values.get("content", "")
         if not out["content"]:
             row.error("content", CONTENT_REQUIRED)
+        for name in ("petitioner_name", "petitioner_address", "content"):
+            if has_emoji(out[name]):
+                row.error(name, EMOJI_REFUSED)
         name = values.get("field", "")
         out["field"] = fields.get(fold(name)) if name else None
         if not name:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import audit, exports
+from dialogue import audit, exports, once
 from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page
@@ -98,6 +98,7 @@ def petition_list(request):
 
 
 @login_required
+@once.submitted_once
 def petition_create(request, session_pk: int):
     session = _get_session_for_petitions(request.user, session_pk)
     if (closed := services.petitions_closed_reason(session)) is not None:
@@ -146,7 +147,9 @@ def petition_detail(request, pk: int):
     return _render_detail(request, _get_petition(request.user, pk))
 
 
-def _render_detail(request, petition: Petition, *, preparation_form=None, status: int = 200):
+def _render_detail(
+    request, petition: Petition, *, preparation_form=None, hold_form=None, status: int = 200
+):
     can_edit = Petition.objects.editable_by(request.user).filter(pk=petition.pk).exists()
     if preparation_form is None and can_edit and not petition.is_routed_out:
         preparation_form = PreparationForm(unit=petition.unit)
@@ -162,6 +165,7 @@ def _render_detail(request, petition: Petition, *, preparation_form=None, status
             "preparations": petition.preparations.select_related("agency", "agency__unit"),
             "duplicates": petition.duplicates.all(),
             "preparation_form": preparation_form if can_edit else None,
+            "hold_form": hold_form,
             "answer_form": PreparationAnswerForm(initial={"answered_on": timezone.localdate()}),
             "history": audit.history(petition)[:50],
             "retention_years": settings.RETENTION_YEARS,
@@ -226,7 +230,12 @@ def petition_capture(request, session_pk: int):
     initial = {"speaker": request.GET.get("speaker"), "entry": request.GET.get("entry")}
     form = PetitionCaptureForm(request.POST or None, session=session, initial=initial)
     saved = None
-    if request.method == "POST" and form.is_valid():
+    token = once.claim(request)
+    if token is not None and token.earlier not in (None, once.PENDING):
+        # The same form again (a double click): answered as the first time, nothing made.
+        saved = session.petitions.filter(pk=token.earlier).first()
+        form = PetitionCaptureForm(session=session)
+    elif request.method == "POST" and form.is_valid():
         try:
             saved = services.petition_capture(
                 actor=request.user, session=session, **form.service_fields()
@@ -235,6 +244,11 @@ def petition_capture(request, session_pk: int):
             apply_service_errors(form, error)
         else:
             form = PetitionCaptureForm(session=session)
+    if token is not None and token.earlier is None:
+        if saved is not None:
+            token.keep(str(saved.pk))
+        else:
+            token.release()
     return render(
         request,
         "petitions/_capture.html",
@@ -385,8 +399,8 @@ def petition_legal_hold(request, pk: int):
                 actor=request.user, petition=petition, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.apply_service_errors(error)
         else:
             messages.success(request, _("The legal hold was saved."))
-    return redirect("petition-detail", pk=petition.pk)
+            return redirect("petition-detail", pk=petition.pk)
+    return _render_detail(request, petition, hold_form=form)

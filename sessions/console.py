@@ -27,6 +27,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dialogue import audit
+from dialogue.emoji import EMOJI_REFUSED, has_emoji
 from dialogue.models import User
 from sessions import services
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
@@ -224,6 +225,10 @@ def entry_save(
     given_by = given_by.strip()
     if not text:
         raise ValidationError({"text": ENTRY_TEXT_REQUIRED})
+    for name, value in (("text", text), ("given_by", given_by)):
+        if has_emoji(value):
+            # The entry goes into the minutes' PDF, whose font has none.
+            raise ValidationError({name: EMOJI_REFUSED})
     if speaker is not None and speaker.session_id != session.pk:
         raise ValidationError({"speaker": SPEAKER_OTHER_SESSION})
     existing = MinutesEntry.objects.select_for_update().filter(uuid=uuid).first()

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import audit, document_cache
 from dialogue.documents import pdf_response
-from dialogue.forms import apply_service_errors
+from dialogue.forms import ReasonForm, apply_service_errors
 from sessions import console, documents, minutes, services
 from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
@@ -413,7 +413,9 @@ def display_state(request, token: str):
 
 
 @login_required
-def minutes_page(request, pk: int):
+def minutes_page(request, pk: int, *, finalize_form=None, reopen_form=None):
+    """The minutes; a refused finalisation shows it again with the error beside the chair's
+    name (`finalize_form`)."""
     session = get_object_or_404(
         DialogueSession.objects.with_speakers_for(request.user).select_related("plan", "unit"),
         pk=pk,
@@ -433,7 +435,9 @@ def minutes_page(request, pk: int):
             "can_reopen": record is not None
             and record.is_final
             and DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists(),
-            "finalize_form": FinalizeForm(initial={"chair_name": session.chair_name}),
+            "finalize_form": finalize_form
+            or FinalizeForm(initial={"chair_name": session.chair_name}),
+            "reopen_form": reopen_form or _reopen_form(),
             "history": audit.history(record)[:20] if record else [],
         },
     )
@@ -466,25 +470,42 @@ def minutes_finalize(request, pk: int):
                 actor=request.user, session=session, chair_name=form.cleaned_data["chair_name"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            if not hasattr(error, "error_dict"):
+                # Finalised meanwhile (another tab, the other secretary): no form to correct.
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("session-minutes", pk=session.pk)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The minutes were finalised."))
-    else:
-        messages.error(request, str(console.CHAIR_REQUIRED))
-    return redirect("session-minutes", pk=session.pk)
+            return redirect("session-minutes", pk=session.pk)
+    return minutes_page(request, pk, finalize_form=form)
+
+
+def _reopen_form(data=None) -> ReasonForm:
+    form = ReasonForm(data, auto_id="reopen_%s")
+    form.fields["reason"].error_messages["required"] = console.REOPEN_REASON_REQUIRED
+    return form
 
 
 @login_required
 @require_POST
 def minutes_reopen(request, pk: int):
     session = get_object_or_404(DialogueSession.objects.editable_by(request.user), pk=pk)
+    form = _reopen_form(request.POST)
+    if not form.is_valid():
+        return minutes_page(request, pk, reopen_form=form)
     try:
         minutes.minutes_reopen(
-            actor=request.user, session=session, reason=request.POST.get("reason", "")
+            actor=request.user, session=session, reason=form.cleaned_data["reason"]
         )
-    except (ValidationError, Minutes.DoesNotExist) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            apply_service_errors(form, error)
+            return minutes_page(request, pk, reopen_form=form)
+        messages.error(request, " ".join(error.messages))
+    except Minutes.DoesNotExist as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("The minutes were reopened; the reason is recorded."))
     return redirect("session-minutes", pk=session.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dialogue import access, audit
 from dialogue.forms import apply_service_errors
 from dialogue.models import AdministrativeUnit
+from dialogue.once import submitted_once
 from sessions import extra_conferences
 from sessions.forms import ExtraRequestForm, ExtraSessionForm
 from sessions.models import ExtraConferenceRequest
@@ -52,6 +53,7 @@ def extra_request_list(request):
 
 
 @login_required
+@submitted_once
 def extra_request_create(request):
     units = AdministrativeUnit.objects.where_user_is(request.user, access.ORGANISER)
     if not units.exists():

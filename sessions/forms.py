@@ -11,7 +11,7 @@ from dialogue.forms import YEAR_OUT_OF_RANGE, DateInput, DateTimeInput, StyledFo
 from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone, Role, User
 from dialogue.phones import PhoneField
 from dialogue.workdays import FIRST_YEAR, LAST_YEAR
-from sessions import extra_conferences, services
+from sessions import console, extra_conferences, services
 from sessions.models import DialogueSession, ExtraConferenceRequest, Plan, Speaker
 
 TASK_NEEDS_WHO = _("Choose an agency or name who does it.")
@@ -218,13 +218,26 @@ class SpeakerForm(StyledForm, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in services.SPEAKER_FIELDS}
 
 
+POSITION_INVALID = _("Enter a position of 1 or more.")
+
+
 class SpeakerMoveForm(forms.Form):
-    position = forms.IntegerField(min_value=1)
+    """The position box of one row of the speakers table (rendered by hand there)."""
+
+    position = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": POSITION_INVALID,
+            "invalid": POSITION_INVALID,
+            "min_value": POSITION_INVALID,
+        },
+    )
 
 
 class ListFilterForm(StyledForm, forms.Form):
     """Free-text search and the unit filter shared by the lists."""
 
+    official_text = False  # a search is not a document
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     unit = forms.ModelChoiceField(
         label=_("Administrative unit"),
@@ -265,6 +278,7 @@ class FinalizeForm(StyledForm, forms.Form):
         label=_("Chair who signs"),
         max_length=150,
         help_text=_("Once finalised, the minutes are frozen as a PDF and no longer change."),
+        error_messages={"required": console.CHAIR_REQUIRED},
     )
 
 

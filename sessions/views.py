@@ -17,6 +17,7 @@ from dialogue import access, audit, document_cache, exports, storage
 from dialogue.documents import pdf_response
 from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
+from dialogue.once import submitted_once
 from dialogue.pagination import keyset_page
 from sessions import documents, services, timeline
 from sessions.forms import (
@@ -122,6 +123,7 @@ def _task_formset(plan_or_unit_agencies, data=None, initial=None):
 
 
 @login_required
+@submitted_once
 def plan_create(request):
     units = AdministrativeUnit.objects.where_user_is(request.user, access.ORGANISER)
     if not units.exists():
@@ -286,6 +288,7 @@ def session_list(request):
 
 
 @login_required
+@submitted_once
 def session_create(request, plan_pk: int):
     plan = _get_plan(request.user, plan_pk, write=True)
     form = SessionForm(request.POST or None, unit=plan.unit)
@@ -332,7 +335,18 @@ def _transition_buttons(session: DialogueSession) -> list[dict]:
 
 
 @login_required
-def session_detail(request, pk: int, *, confirm_form=None, status=200):
+def session_detail(
+    request,
+    pk: int,
+    *,
+    confirm_form=None,
+    status=200,
+    cancel_form=None,
+    milestone_form=None,
+    hold_form=None,
+):
+    """The session's page; a refused status change, milestone or legal hold shows it again
+    with the error beside the field and the typed value kept (`*_form`)."""
     session = _get_session(request.user, pk)
     can_edit = DialogueSession.objects.editable_by(request.user).filter(pk=session.pk).exists()
     return render(
@@ -355,9 +369,9 @@ def session_detail(request, pk: int, *, confirm_form=None, status=200):
             "can_edit_details": can_edit and session.status in services.EDITABLE_SESSION_STATUSES,
             "transitions": _transition_buttons(session) if can_edit else [],
             "confirm_form": confirm_form,
-            "milestone_form": MilestoneForm(
-                initial={"done_on": None},
-            )
+            "cancel_form": cancel_form,
+            "hold_form": hold_form,
+            "milestone_form": (milestone_form or MilestoneForm(initial={"done_on": None}))
             if can_edit
             else None,
             "speaker_count": session.speakers.count(),
@@ -374,8 +388,10 @@ def session_transition(request, pk: int):
     session = _get_session(request.user, pk, write=True)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid status."))
-        return redirect("session-detail", pk=session.pk)
+        if "to" in form.errors:
+            messages.error(request, _("Choose a valid status."))
+            return redirect("session-detail", pk=session.pk)
+        return session_detail(request, pk, cancel_form=form)
     data = form.cleaned_data
     try:
         services.session_transition(
@@ -394,6 +410,10 @@ def session_transition(request, pk: int):
             status=409,
         )
     except ValidationError as error:
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            # The reason for cancelling: said beside the reason box, what was typed kept.
+            apply_service_errors(form, error)
+            return session_detail(request, pk, cancel_form=form)
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -410,13 +430,11 @@ def session_milestone(request, pk: int):
         try:
             services.milestone_mark_done(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The milestone was recorded as done."))
-    else:
-        messages.error(request, _("Choose the milestone and the date it was done."))
-    return redirect("session-detail", pk=session.pk)
+            return redirect("session-detail", pk=session.pk)
+    return session_detail(request, pk, milestone_form=form)
 
 
 @login_required
@@ -441,6 +459,7 @@ def session_speaker_rows(user, pk: int):
 
 
 @login_required
+@submitted_once
 def session_speakers(request, pk: int):
     """The speaker register of one session, with the registration form."""
     if (
@@ -469,6 +488,11 @@ def session_speakers(request, pk: int):
                     request, _("%(name)s was registered.") % {"name": speaker.full_name}
                 )
             return redirect("session-speakers", pk=session.pk)
+    return _speakers_page(request, session, form)
+
+
+def _speakers_page(request, session, form, *, move_form=None, moved=None):
+    """The register; a refused move shows the row again with its error (`move_form`)."""
     return render(
         request,
         "sessions/session_speakers.html",
@@ -477,6 +501,8 @@ def session_speakers(request, pk: int):
             "speakers": session.speakers.queue().select_related("likely_duplicate_of"),
             "form": form,
             "can_register": session.status in services.REGISTRATION_STATUSES,
+            "move_form": move_form,
+            "moved": moved,
         },
     )
 
@@ -530,12 +556,12 @@ def speaker_edit(request, pk: int):
 def speaker_move(request, pk: int):
     speaker = _get_speaker(request.user, pk)
     form = SpeakerMoveForm(request.POST)
-    if form.is_valid():
-        services.speaker_move(
-            actor=request.user, speaker=speaker, to_position=form.cleaned_data["position"]
-        )
-    else:
-        messages.error(request, _("Enter a position of 1 or more."))
+    if not form.is_valid():
+        session = _get_speaker_session(request.user, speaker.session_id)
+        return _speakers_page(request, session, SpeakerForm(), move_form=form, moved=speaker.pk)
+    services.speaker_move(
+        actor=request.user, speaker=speaker, to_position=form.cleaned_data["position"]
+    )
     return redirect("session-speakers", pk=speaker.session_id)
 
 
@@ -550,8 +576,8 @@ def session_legal_hold(request, pk: int):
                 actor=request.user, session=session, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.apply_service_errors(error)
         else:
             messages.success(request, _("The legal hold was saved."))
-    return redirect("session-detail", pk=session.pk)
+            return redirect("session-detail", pk=session.pk)
+    return session_detail(request, pk, hold_form=form)

@@ -2,6 +2,9 @@ from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+
+from dialogue.once import FIELD, new_token
 
 register = template.Library()
 
@@ -59,3 +62,9 @@ def export_query(context, fmt: str) -> str:
     query.pop("after", None)
     query["format"] = fmt
     return query.urlencode()
+
+
+@register.simple_tag
+def once_token():
+    """The hidden one-time token of a form (dialogue.once): a double submit makes one record."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())

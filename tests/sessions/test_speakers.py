@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from dialogue.audit import history
 from sessions import services
+from sessions.forms import POSITION_INVALID
 from sessions.models import DialogueSession, Speaker
 from tests.factories import make_plan, make_session, make_speaker
 from tests.helpers import (
@@ -219,7 +220,11 @@ def test_move_to_the_middle_and_past_the_end(world, session, three, login):
 def test_move_to_position_zero_is_refused(world, session, three, login):
     client = login(world.secretary_a)
     response = move(client, three[2], 0)
-    assert response.status_code == 302
+    # The register again, the refusal beside the row's position box, the 0 still in it.
+    assert response.status_code == 200
+    row = response.text.split(f'action="/speakers/{three[2].pk}/move/"')[1].split("</form>")[0]
+    assert 'aria-invalid="true"' in row and 'value="0"' in row
+    assert shown(POSITION_INVALID) in row
     assert queue(session) == [(1, "An"), (2, "Bình"), (3, "Cường")]
     assert not history(three[2]).filter(action="moved").exists()
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -19,8 +20,11 @@ from dialogue.audit import history
 from dialogue.workcalendar import get_calendar
 from sessions import services, timeline
 from sessions.models import SessionMilestone
+from tests.dialogue.forms_walk import errors_on, is_marked_invalid
 from tests.factories import make_plan, make_session
-from tests.helpers import shown
+from tests.helpers import in_language, shown
+
+REQUIRED = forms.Field.default_error_messages["required"]
 
 pytestmark = pytest.mark.django_db
 
@@ -362,6 +366,10 @@ def test_milestone_without_a_date_is_refused(world, ha_nam, login):
     response = login(world.organiser_a).post(
         reverse("session-milestone", args=[ha_nam.pk]), {"milestone": "prepared_answers"}
     )
-    assert response.status_code == 302
+    # The session's page again, the date asked for beside its field, the milestone kept.
+    assert response.status_code == 200
+    assert errors_on(response.text, "done_on") == [in_language("vi", REQUIRED)]
+    assert is_marked_invalid(response.text, "done_on")
+    assert 'value="prepared_answers" selected' in response.text
     assert not SessionMilestone.objects.exists()
     assert not history(ha_nam).filter(action="milestone").exists()

@@ -306,10 +306,12 @@ def test_page_asks_to_confirm_with_409_then_schedules_with_the_reason(world, ses
 def test_page_refuses_a_cancel_without_reason(world, session, login):
     client = login(world.organiser_a)
     response = transition(client, session, to="cancelled")
-    assert response.status_code == 302
+    # The session's page again, the reason asked for beside the cancel button's box.
+    assert response.status_code == 200
     assert status_of(session) == S.DRAFT
-    page = client.get(response.url).text
-    assert shown(services.CANCEL_REASON_REQUIRED) in page
+    box = response.text.split('id="cancel-reason"')[1].split("</form>")[0]
+    assert shown(services.CANCEL_REASON_REQUIRED) in box
+    assert 'aria-invalid="true"' in response.text.split('id="cancel-reason"')[1].split(">")[0]
 
     transition(client, session, to="cancelled", reason="Trùng lịch họp HĐND")
     assert status_of(session) == S.CANCELLED
