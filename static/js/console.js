@@ -320,7 +320,7 @@
     if (pending) {
       li.classList.add("entry-pending");
       head.appendChild(el("span", {className: "badge text-bg-warning ms-2 unsaved", text: T.unsaved}));
-      if (pending.error) li.appendChild(el("div", {className: "text-danger small", text: T.failed + " " + pending.error}));
+      if (pending.error) li.appendChild(el("div", {className: "text-danger small", role: "alert", text: T.failed + " " + pending.error}));
     } else if (state && !state.final) {
       var edit = el("button", {type: "button", className: "btn btn-sm btn-link p-0 me-3 entry-edit", text: T.edit, "data-role": "edit"});
       edit.addEventListener("click", function () {

@@ -188,3 +188,55 @@ def test_the_console_by_keyboard_only_keeps_the_focus_where_the_secretary_works(
     petition = session.petitions.get()
     assert petition.content == "Đề nghị sửa cầu treo bản Co Mận"
     assert petition.minutes_entry_id == entry.pk
+
+
+def test_the_timer_is_silent_and_only_the_moments_that_matter_are_announced(
+    running, logged_in_page
+):
+    session, secretary = running
+    session.speakers.update(allotted_seconds=3)
+    page = logged_in_page(secretary)
+    _console(page, session)
+    page.evaluate(
+        """() => {
+        window.said = [];
+        new MutationObserver(() => window.said.push(
+            document.getElementById("speaker-announce").textContent
+        )).observe(document.getElementById("speaker-announce"), {childList: true, subtree: true,
+            characterData: true});
+    }"""
+    )
+    page.click("#call-next")
+    expect(page.locator("#timer")).to_contain_text("· quá giờ", timeout=8_000)
+    page.wait_for_timeout(2_000)  # the timer keeps counting; the live region does not
+    assert page.evaluate("window.said") == [
+        "Đang phát biểu: Nguyễn Văn Ả",
+        "Đã hết giờ phát biểu của Nguyễn Văn Ả",
+    ]
+    live = page.locator("#current-speaker [aria-live], #current-speaker[aria-live]")
+    expect(live).to_have_count(0)
+
+
+def test_a_stale_token_in_the_page_does_not_stop_the_saves(running, logged_in_page):
+    """A copy of the page opened offline may carry the token of an older login: the console
+    sends the token of the CSRF cookie."""
+    session, secretary = running
+    page = logged_in_page(secretary)
+    _console(page, session)
+    page.evaluate("document.getElementById('console').dataset.csrf = 'stale-token-of-old-login'")
+    page.fill("#entry-text", "Lưu với mã của cookie")
+    page.click("#entry-add")
+    expect(page.locator("#entries .entry:not(.entry-pending)")).to_have_count(1)
+    assert MinutesEntry.objects.get(session=session).text == "Lưu với mã của cookie"
+
+
+def test_logging_out_deletes_the_offline_copies(running, logged_in_page):
+    session, secretary = running
+    page = logged_in_page(secretary)
+    _console(page, session)
+    expect(page.locator("#console[data-offline-ready]")).to_have_count(1)
+    keys = "caches.keys().then(keys => keys.filter(k => k.startsWith('doithoai-console')))"
+    assert page.evaluate(keys) == ["doithoai-console-v1"]
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(re.compile(r"/login/|/$"))
+    assert page.evaluate(keys) == []
