@@ -29,6 +29,7 @@
   var RETRY_MS = 3000;
 
   var state = null; // last state from the server
+  var fromCopy = false; // the state is the worker's copy (a reload without network)
   var etag = null;
   var clockOffset = 0; // server time minus browser time, for the timer
   var flushing = false;
@@ -85,7 +86,7 @@
 
   function setConnection(ok, message) {
     var badge = document.getElementById("connection");
-    var text = message || (ok ? T.online : T.offline);
+    var text = message || (ok ? T.online : (fromCopy ? T.offline_copy : T.offline));
     // A live region: rewritten only when it changes, or it is read out at every poll.
     if (badge.textContent !== text) badge.textContent = text;
     badge.className = "badge " + (ok ? "text-bg-success" : "text-bg-warning");
@@ -117,6 +118,7 @@
 
   function offlineCopies() {
     if (!window.caches || !data.offlineCache || !("serviceWorker" in navigator)) return null;
+    if (document.documentElement.dataset.offlineCleared) return null; // logging out
     return caches.open(data.offlineCache);
   }
 
@@ -274,13 +276,18 @@
         if (response.headers.get("X-Offline-Copy")) {
           // The worker's copy: the network is down. It opens a console reloaded offline; a
           // console already open keeps what it holds.
-          setConnection(false, T.offline_copy);
-          if (state) return;
-          return response.json().then(function (body) { state = body; render(); });
+          if (state) { setConnection(false); return; }
+          return response.json().then(function (body) {
+            state = body;
+            fromCopy = true;
+            setConnection(false);
+            render();
+          });
         }
         return response.json().then(function (body) {
           etag = response.headers.get("ETag");
           state = applyState(body);
+          fromCopy = false;
           // The server's clock at the middle of the round trip: a slow answer skews less.
           clockOffset = new Date(body.now).getTime() - (sent + Date.now()) / 2;
           setConnection(true);
@@ -517,7 +524,7 @@
         box.replaceChildren(el("span", {className: "text-muted", text: T.nobody}));
         box.dataset.drawn = "nobody";
       }
-      spoken = {calledAt: "", minute: false, over: false};
+      if (state) spoken = {calledAt: "", minute: false, over: false}; // a call from now on is said
       return;
     }
     var elapsed = Math.max(0, Math.floor((Date.now() + clockOffset - new Date(calledAt).getTime()) / 1000));

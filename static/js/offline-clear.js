@@ -22,6 +22,8 @@
     if (!form.hasAttribute("data-clear-offline") || form.dataset.cleared) return;
     event.preventDefault();
     form.dataset.cleared = "1";
+    // Tells static/js/console.js to write no new copy while the logout is on its way.
+    document.documentElement.dataset.offlineCleared = "1";
     var sent = false;
     function send() { if (!sent) { sent = true; form.submit(); } }
     clearCopies().then(send, send);
