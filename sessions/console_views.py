@@ -74,6 +74,9 @@ CONSOLE_TEXT = {
     "capture_failed": gettext_lazy(
         "The petition was not sent (no connection?): it is kept in the form; record it again."
     ),
+    "capture_later": gettext_lazy(
+        "The petition form needs the connection: it opens when the connection returns."
+    ),
 }
 
 

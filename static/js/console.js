@@ -293,6 +293,7 @@
           setConnection(true);
           render();
           saveStateCopy();
+          loadMissingCapture();
         });
       })
       .catch(function () { setConnection(false); });
@@ -635,12 +636,21 @@
       capture.querySelector("#capture-form input:not([type=hidden]), #capture-form select, #capture-form textarea");
     if (target) target.focus();
   });
+  var captureMissing = false; // the form never came (a reload offline): fetched again once online
   ["htmx:sendError", "htmx:responseError"].forEach(function (name) {
     capture.addEventListener(name, function () {
       captureFocus = false;
-      captureOut.textContent = T.capture_failed; // the typed petition stays in the form
+      captureMissing = !capture.querySelector("#capture-form");
+      captureOut.textContent = captureMissing ? T.capture_later : T.capture_failed;
     });
   });
+  function loadMissingCapture() {
+    if (!captureMissing || !window.htmx) return;
+    captureMissing = false;
+    captureOut.textContent = "";
+    window.htmx.ajax("GET", data.captureUrl, {target: "#capture", swap: "innerHTML"});
+  }
+  window.addEventListener("online", loadMissingCapture);
 
   document.getElementById("skip-to-entry").addEventListener("click", function (event) {
     event.preventDefault();

@@ -35,11 +35,12 @@ def _cut(route):
 
 
 def _offline(context, offline):
-    context.set_offline(offline)
     if offline:
         context.route("**/*", _cut)
-    else:
+        context.set_offline(True)
+    else:  # the network first, then the browser's "online" event
         context.unroute("**/*", _cut)
+        context.set_offline(False)
 
 
 @pytest.fixture
@@ -86,11 +87,14 @@ def test_a_reload_offline_opens_the_console_and_the_entry_is_saved_once_back_onl
     )
     expect(page.locator("#connection")).to_have_class(re.compile("text-bg-warning"))
     expect(page.locator("#connection")).to_contain_text("như lần tải gần nhất")
+    expect(page.locator("#capture-status")).to_contain_text("Biểu mẫu kiến nghị cần có kết nối")
     assert MinutesEntry.objects.filter(session=session).count() == 1
 
     _offline(page.context, False)
     expect(page.locator("#entries .entry-pending")).to_have_count(0, timeout=15_000)
     expect(page.locator("#connection")).to_have_class(re.compile("text-bg-success"))
+    expect(page.locator("#capture-form")).to_be_visible()  # fetched again, now it can be
+    expect(page.locator("#capture-status")).to_have_text("")
     page.wait_for_timeout(1_000)  # a second flush would land here
     assert (
         MinutesEntry.objects.filter(
