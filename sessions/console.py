@@ -237,14 +237,19 @@ def entry_save(
             raise ValidationError(ENTRY_OTHER_SESSION)
         if base_version is None:
             return existing, False  # a retried create: already stored once
-        if base_version != existing.version:
-            raise EntryConflict(existing, text)
         before = {
             "kind": existing.kind,
             "text": existing.text,
             "speaker": existing.speaker,
             "given_by": existing.given_by,
         }
+        after = {"kind": kind, "text": text, "speaker": speaker, "given_by": given_by}
+        if base_version != existing.version:
+            if before == after:
+                # What is asked is what is stored: an edit resent after its answer was lost
+                # (the browser retries until it hears one), not a conflict.
+                return existing, False
+            raise EntryConflict(existing, text)
         existing.kind, existing.text, existing.speaker = kind, text, speaker
         existing.given_by = given_by
         existing.version += 1
@@ -263,7 +268,6 @@ def entry_save(
                 "rev",
             ]
         )
-        after = {"kind": kind, "text": text, "speaker": speaker, "given_by": given_by}
         audit.record(existing, actor=actor, action="updated", changes=audit.diff(before, after))
         bump(session.pk, locked=session)
         return existing, False

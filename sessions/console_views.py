@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,6 +30,9 @@ from sessions import console, documents, minutes, services
 from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
 
+#: The browser cache the console's service worker fills (static/js/offline-clear.js empties every
+#: cache whose name starts with "doithoai-console" at logout and at login).
+OFFLINE_CACHE = "doithoai-console-v1"
 BAD_REQUEST = gettext_lazy("The request could not be read. Reload the page.")
 DISPLAY_NOBODY = gettext_lazy("Waiting for the next speaker")
 #: The console script's words, translated here and handed over as JSON.
@@ -59,6 +63,20 @@ CONSOLE_TEXT = {
     "over_time": gettext_lazy("over time"),
     "given_by": gettext_lazy("by"),
     "conclusion": gettext_lazy("Conclusion"),
+    "offline_copy": gettext_lazy(
+        "Offline: this is the console as last loaded; entries typed here are sent when the "
+        "connection returns"
+    ),
+    "now_speaking": gettext_lazy("Now speaking:"),
+    "one_minute": gettext_lazy("One minute left for"),
+    "time_up": gettext_lazy("Time is up for"),
+    "edit_entry": gettext_lazy("Edit entry"),
+    "capture_failed": gettext_lazy(
+        "The petition was not sent (no connection?): it is kept in the form; record it again."
+    ),
+    "capture_later": gettext_lazy(
+        "The petition form needs the connection: it opens when the connection returns."
+    ),
 }
 
 
@@ -171,9 +189,27 @@ def console_page(request, pk: int, *, attendance_form=None, status: int = 200):
             "can_renew_display": DialogueSession.objects.editable_by(request.user)
             .filter(pk=session.pk)
             .exists(),
+            "offline_cache": OFFLINE_CACHE,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
         },
         status=status,
     )
+
+
+@require_GET
+def console_service_worker(request):
+    """The console's service worker (templates/sessions/console_sw.js). Served from here, not
+    from /static/, because a worker only controls pages under its own URL's folder; each console
+    registers it for its own folder (/sessions/<pk>/console/). No personal data in it, so no
+    login: the browser re-checks it on every visit, also after a logout."""
+    response = render(
+        request,
+        "sessions/console_sw.js",
+        {"cache_name": OFFLINE_CACHE, "static_url": settings.STATIC_URL},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

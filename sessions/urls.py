@@ -29,6 +29,7 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("sessions/console-sw.js", console_views.console_service_worker, name="console-sw"),
     path("sessions/<int:pk>/console/", console_views.console_page, name="session-console"),
     path("sessions/<int:pk>/console/state/", console_views.console_state, name="console-state"),
     path(

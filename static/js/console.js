@@ -8,6 +8,13 @@
  *   The first poll loads everything; later ones send ?since=<revision> and the server answers
  *   only the entries and speakers changed after it, merged here by uuid / id.
  * - User text is only ever put in the page with textContent (never innerHTML).
+ * - Offline (issue 13): a service worker (templates/sessions/console_sw.js) keeps a copy of this
+ *   page, its static files and the state held here, so a reload without network still opens
+ *   the console with the pending entries, which are sent when the network returns. Pending
+ *   entries are kept per user and per session; the CSRF token is read from its cookie, as the
+ *   copy of the page may carry the token of an older login.
+ * - Keyboard (issue 13): focus stays where the secretary works when the lists are redrawn; the
+ *   timer is not a live region, #speaker-announce says only the moments that matter.
  */
 (function () {
   "use strict";
@@ -16,17 +23,21 @@
   if (!root) return;
   var T = JSON.parse(document.getElementById("console-text").textContent);
   var data = root.dataset;
-  var KEY = "doithoai:pending:" + data.session;
+  var KEY = "doithoai:pending:" + data.user + ":" + data.session;
+  var LEGACY_KEY = "doithoai:pending:" + data.session; // before pending entries were per user
   var POLL_MS = 2000;
   var RETRY_MS = 3000;
 
   var state = null; // last state from the server
+  var fromCopy = false; // the state is the worker's copy (a reload without network)
   var etag = null;
   var clockOffset = 0; // server time minus browser time, for the timer
   var flushing = false;
   var retryTimer = null;
   var editing = new Map(); // uuid -> {kind, speaker, text, base_version, conflict}
   var nodes = new Map(); // uuid -> {sig, el} for entries not being edited
+  var focusAfter = null; // uuid of the entry to focus once it is drawn (after "Save" or "Cancel")
+  var spoken = {calledAt: null, minute: false, over: false}; // what #speaker-announce has said
 
   // --- helpers ---------------------------------------------------------------------------
 
@@ -65,19 +76,87 @@
     localStorage.setItem(KEY, JSON.stringify(list));
   }
 
+  function adoptLegacyPending() {
+    var legacy;
+    try { legacy = JSON.parse(localStorage.getItem(LEGACY_KEY) || "[]"); } catch (e) { legacy = []; }
+    if (!Array.isArray(legacy) || !legacy.length) return;
+    savePending(loadPending().concat(legacy));
+    localStorage.removeItem(LEGACY_KEY);
+  }
+
   function setConnection(ok, message) {
     var badge = document.getElementById("connection");
-    badge.textContent = message || (ok ? T.online : T.offline);
+    var text = message || (ok ? T.online : (fromCopy ? T.offline_copy : T.offline));
+    // A live region: rewritten only when it changes, or it is read out at every poll.
+    if (badge.textContent !== text) badge.textContent = text;
     badge.className = "badge " + (ok ? "text-bg-success" : "text-bg-warning");
+  }
+
+  // The cookie, not the page: a copy of the page opened offline may predate the last login.
+  function csrfToken() {
+    var name = data.csrfCookie + "=";
+    var found = document.cookie.split("; ").filter(function (c) { return c.indexOf(name) === 0; })[0];
+    return found ? decodeURIComponent(found.slice(name.length)) : data.csrf;
   }
 
   function post(url, body) {
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": data.csrf},
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
       body: JSON.stringify(body || {}),
     });
+  }
+
+  function announce(text) {
+    document.getElementById("speaker-announce").textContent = text;
+  }
+
+  // --- the offline copy ------------------------------------------------------------------
+
+  function noop() {}
+
+  function offlineCopies() {
+    if (!window.caches || !data.offlineCache || !("serviceWorker" in navigator)) return null;
+    if (document.documentElement.dataset.offlineCleared) return null; // logging out
+    return caches.open(data.offlineCache);
+  }
+
+  // The page and its static files, once: the worker keeps them fresh on later visits.
+  function ensurePageCopy() {
+    var opened = offlineCopies();
+    if (!opened) return Promise.resolve();
+    return opened.then(function (cache) {
+      return cache.match(data.scope).then(function (hit) {
+        if (hit) return;
+        var assets = Array.prototype.map.call(
+          document.querySelectorAll("script[src], link[rel=stylesheet][href]"),
+          function (node) { return node.src || node.href; });
+        return Promise.all(assets.map(function (url) { return cache.add(url).catch(noop); }))
+          .then(function () { return cache.add(data.scope); });
+      });
+    }).catch(noop);
+  }
+
+  // The state as this page holds it (deltas merged), for a reload without network.
+  function saveStateCopy() {
+    var opened = offlineCopies();
+    if (!opened || !state) return;
+    var copy = Object.assign({}, state, {since: null});
+    opened.then(function (cache) {
+      return cache.put(data.stateUrl, new Response(JSON.stringify(copy), {
+        headers: {"Content-Type": "application/json"},
+      }));
+    }).then(ensurePageCopy).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      root.dataset.offlineReady = "1"; // tests wait for it before cutting the network
+    }).catch(noop);
+  }
+
+  function setupOffline() {
+    if (!("serviceWorker" in navigator) || !data.swUrl) return; // plain http on a LAN: none
+    navigator.serviceWorker.register(data.swUrl, {scope: data.scope}).then(saveStateCopy, noop);
   }
 
   function isJson(response) {
@@ -117,6 +196,7 @@
           savePending(rest);
           mergeEntry(body.entry);
           setConnection(true);
+          saveStateCopy();
         } else if (response.status === 409) {
           rest = rest.filter(function (i) { return i.key !== item.key; });
           savePending(rest);
@@ -193,13 +273,27 @@
       .then(function (response) {
         if (response.status === 304) { setConnection(true); return; }
         if (!response.ok || response.redirected || !isJson(response)) throw new Error("state");
+        if (response.headers.get("X-Offline-Copy")) {
+          // The worker's copy: the network is down. It opens a console reloaded offline; a
+          // console already open keeps what it holds.
+          if (state) { setConnection(false); return; }
+          return response.json().then(function (body) {
+            state = body;
+            fromCopy = true;
+            setConnection(false);
+            render();
+          });
+        }
         return response.json().then(function (body) {
           etag = response.headers.get("ETag");
           state = applyState(body);
+          fromCopy = false;
           // The server's clock at the middle of the round trip: a slow answer skews less.
           clockOffset = new Date(body.now).getTime() - (sent + Date.now()) / 2;
           setConnection(true);
           render();
+          saveStateCopy();
+          loadMissingCapture();
         });
       })
       .catch(function () { setConnection(false); });
@@ -230,20 +324,24 @@
       entry.by ? el("span", {text: " · " + entry.by + (entry.at ? " " + entry.at : "")}) : null,
     ]);
     var body = el("p", {className: "mb-1 entry-text", text: pending ? pending.text : entry.text});
-    var li = el("li", {className: "entry mb-2 p-2 border rounded", "data-uuid": entry.uuid}, [head, body]);
+    var li = el("li", {className: "entry mb-2 p-2 border rounded", "data-uuid": entry.uuid, tabindex: "-1"}, [head, body]);
     if (pending) {
       li.classList.add("entry-pending");
       head.appendChild(el("span", {className: "badge text-bg-warning ms-2 unsaved", text: T.unsaved}));
-      if (pending.error) li.appendChild(el("div", {className: "text-danger small", text: T.failed + " " + pending.error}));
+      if (pending.error) li.appendChild(el("div", {className: "text-danger small", role: "alert", text: T.failed + " " + pending.error}));
     } else if (state && !state.final) {
-      var edit = el("button", {type: "button", className: "btn btn-sm btn-link p-0 me-3 entry-edit", text: T.edit});
+      var edit = el("button", {type: "button", className: "btn btn-sm btn-link p-0 me-3 entry-edit", text: T.edit, "data-role": "edit"});
       edit.addEventListener("click", function () {
         editing.set(entry.uuid, {kind: entry.kind, speaker: entry.speaker, text: entry.text,
           given_by: entry.given_by || "", base_version: entry.version});
         render();
+        var area = nodes.get(entry.uuid).el.querySelector("textarea");
+        area.focus();
+        area.setSelectionRange(area.value.length, area.value.length);
       });
-      var petition = el("button", {type: "button", className: "btn btn-sm btn-link p-0 entry-petition", text: T.petition});
+      var petition = el("button", {type: "button", className: "btn btn-sm btn-link p-0 entry-petition", text: T.petition, "data-role": "petition"});
       petition.addEventListener("click", function () {
+        captureFocus = true;
         var url = data.captureUrl + "?entry=" + encodeURIComponent(entry.uuid) +
           (entry.speaker ? "&speaker=" + encodeURIComponent(entry.speaker) : "");
         if (window.htmx) window.htmx.ajax("GET", url, {target: "#capture", swap: "innerHTML"});
@@ -258,7 +356,8 @@
     var cached = nodes.get(uuid);
     if (cached && cached.sig === "editor") return cached.el;
     var edit = editing.get(uuid);
-    var area = el("textarea", {className: "form-control mb-2 entry-editor", rows: "4"});
+    var area = el("textarea", {className: "form-control mb-2 entry-editor", rows: "4", "data-role": "editor",
+      "aria-label": T.edit_entry});
     area.value = edit.text;
     area.addEventListener("input", function () { edit.text = area.value; });
     var save = el("button", {type: "button", className: "btn btn-sm btn-primary me-2 entry-save", text: T.save});
@@ -271,19 +370,43 @@
       children.push(el("div", {className: "small text-muted", text: T.conflict_yours}));
     }
     children.push(area, save, cancel);
-    var li = el("li", {className: "entry mb-2 p-2 border rounded border-primary", "data-uuid": uuid}, children);
+    var li = el("li", {className: "entry mb-2 p-2 border rounded border-primary", "data-uuid": uuid, tabindex: "-1"}, children);
     save.addEventListener("click", function () {
       editing.delete(uuid);
       nodes.delete(uuid);
+      focusAfter = uuid; // the edited entry, where the secretary just worked
       queueSave({key: uuid4(), uuid: uuid, kind: edit.kind, speaker: edit.speaker, text: area.value,
         given_by: edit.given_by || "", base_version: edit.base_version, typed_at: new Date().toISOString()});
     });
-    cancel.addEventListener("click", function () { editing.delete(uuid); nodes.delete(uuid); render(); });
+    cancel.addEventListener("click", function () {
+      editing.delete(uuid);
+      nodes.delete(uuid);
+      focusAfter = uuid;
+      render();
+    });
     nodes.set(uuid, {sig: "editor", el: li});
     return li;
   }
 
+  // Where the focus is among redrawn rows (`key` names the rows' id attribute), to put it back
+  // on the same row (and the same button of it) when the redraw removed the focused element.
+  function focusMark(key) {
+    var active = document.activeElement;
+    var row = active && active.closest ? active.closest("[" + key + "]") : null;
+    if (!row) return null;
+    return {active: active, id: row.getAttribute(key), role: active === row ? null : (active.dataset.role || active.dataset.to)};
+  }
+
+  function focusRestore(mark, key, scope) {
+    if (!mark || document.contains(mark.active)) return;
+    var row = scope.querySelector("[" + key + '="' + mark.id + '"]');
+    if (!row) return;
+    var target = mark.role && row.querySelector('[data-role="' + mark.role + '"], [data-to="' + mark.role + '"]');
+    (target || row.querySelector(".entry-editor") || row).focus();
+  }
+
   function renderEntries() {
+    var mark = focusMark("data-uuid");
     var pending = loadPending();
     // The chair's conclusion is its own part of the page (and of the minutes).
     var wanted = {entries: [], "conclusion-entries": []};
@@ -309,6 +432,12 @@
       });
       while (list.children.length > wanted[id].length) list.removeChild(list.lastChild);
     });
+    if (focusAfter) {
+      var row = root.querySelector('li[data-uuid="' + focusAfter + '"]');
+      focusAfter = null;
+      if (row) { row.focus(); return; }
+    }
+    focusRestore(mark, "data-uuid", root);
   }
 
   // The server's field errors of a refused action, said to the secretary (never silently).
@@ -340,6 +469,7 @@
     var queue = document.getElementById("queue");
     var select = document.getElementById("entry-speaker");
     var chosen = select.value;
+    var mark = focusMark("data-id");
     queue.replaceChildren();
     var current = null;
     state.speakers.forEach(function (s) {
@@ -356,7 +486,7 @@
       } else if (s.status !== "refused") {
         buttons.appendChild(statusButton(s, "waiting", T.requeue, "btn-outline-secondary"));
       }
-      queue.appendChild(el("li", {className: "mb-2 speaker speaker-" + s.status, "data-id": String(s.id)}, [
+      queue.appendChild(el("li", {className: "mb-2 speaker speaker-" + s.status, "data-id": String(s.id), tabindex: "-1"}, [
         el("div", {}, [
           el("strong", {text: s.position + ". " + s.name}),
           el("span", {className: "small text-muted", text: " · " + s.address}),
@@ -374,6 +504,7 @@
     var now = current ? String(current.id) : "";
     select.value = (chosen && chosen !== previous) ? chosen : now;
     select.dataset.current = now;
+    focusRestore(mark, "data-id", queue);
     var box = document.getElementById("current-speaker");
     box.dataset.calledAt = current ? current.called_at : "";
     box.dataset.allotted = current ? current.allotted_seconds : "";
@@ -381,23 +512,48 @@
     tick();
   }
 
+  function two(n) { return String(n).padStart(2, "0"); }
+
+  // The visible timer is no live region (it would be read out every second): the polite
+  // #speaker-announce says who has the floor, one minute left and time up, once each.
   function tick() {
     var box = document.getElementById("current-speaker");
-    if (!box.dataset.calledAt) {
-      box.replaceChildren(el("span", {className: "text-muted", text: T.nobody}));
+    var calledAt = box.dataset.calledAt;
+    var name = box.dataset.name;
+    if (!calledAt) {
+      if (box.dataset.drawn !== "nobody") {
+        box.replaceChildren(el("span", {className: "text-muted", text: T.nobody}));
+        box.dataset.drawn = "nobody";
+      }
+      if (state) spoken = {calledAt: "", minute: false, over: false}; // a call from now on is said
       return;
     }
-    var elapsed = Math.max(0, Math.floor((Date.now() + clockOffset - new Date(box.dataset.calledAt).getTime()) / 1000));
+    var elapsed = Math.max(0, Math.floor((Date.now() + clockOffset - new Date(calledAt).getTime()) / 1000));
     var allotted = parseInt(box.dataset.allotted, 10) || 0;
-    var mm = String(Math.floor(elapsed / 60)).padStart(2, "0");
-    var ss = String(elapsed % 60).padStart(2, "0");
     var over = allotted && elapsed > allotted;
-    box.replaceChildren(
-      el("div", {className: "fw-semibold", text: box.dataset.name}),
-      el("div", {className: "timer display-6" + (over ? " text-danger" : ""), id: "timer",
-        text: mm + ":" + ss + " / " + String(Math.floor(allotted / 60)).padStart(2, "0") + ":" +
-          String(allotted % 60).padStart(2, "0") + (over ? " · " + T.over_time : "")})
-    );
+    if (box.dataset.drawn !== calledAt + name) {
+      box.replaceChildren(el("div", {className: "fw-semibold", text: name}),
+        el("div", {className: "timer display-6", id: "timer"}));
+      box.dataset.drawn = calledAt + name;
+    }
+    var timer = document.getElementById("timer");
+    timer.className = "timer display-6" + (over ? " text-danger" : "");
+    timer.textContent = two(Math.floor(elapsed / 60)) + ":" + two(elapsed % 60) + " / " +
+      two(Math.floor(allotted / 60)) + ":" + two(allotted % 60) + (over ? " · " + T.over_time : "");
+    var remaining = allotted - elapsed;
+    if (spoken.calledAt !== calledAt) {
+      // A page opened mid-turn says nothing; a new turn is said. Moments already past are not.
+      if (spoken.calledAt !== null) announce(T.now_speaking + " " + name);
+      spoken = {calledAt: calledAt, minute: !allotted || remaining <= 60, over: !allotted || elapsed >= allotted};
+    }
+    if (!spoken.minute && remaining <= 60) {
+      spoken.minute = true;
+      announce(T.one_minute + " " + name);
+    }
+    if (!spoken.over && elapsed >= allotted) {
+      spoken.over = true;
+      announce(T.time_up + " " + name);
+    }
   }
 
   function render() {
@@ -451,7 +607,7 @@
     var out = document.getElementById("register-errors");
     out.textContent = "";
     fetch(data.registerUrl, {
-      method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": data.csrf},
+      method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrfToken()},
       body: new FormData(form),
     }).then(function (response) {
       return response.json().then(function (body) {
@@ -464,10 +620,51 @@
     }).catch(function () { out.textContent = T.offline; });
   });
 
+  // The petition form (an htmx fragment, petitions/_capture.html): after it is opened from an
+  // entry or sent, focus goes to its first error, or to its first field for the next petition.
+  var capture = document.getElementById("capture");
+  var captureFocus = false;
+  var captureOut = document.getElementById("capture-status");
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+  capture.addEventListener("submit", function () { captureFocus = true; captureOut.textContent = ""; });
+  capture.addEventListener("htmx:afterSettle", function () {
+    if (!captureFocus) return;
+    captureFocus = false;
+    var target = capture.querySelector(".is-invalid") || document.getElementById("capture-error-summary") ||
+      capture.querySelector("#capture-form input:not([type=hidden]), #capture-form select, #capture-form textarea");
+    if (target) target.focus();
+  });
+  var captureMissing = false; // the form never came (a reload offline): fetched again once online
+  ["htmx:sendError", "htmx:responseError"].forEach(function (name) {
+    capture.addEventListener(name, function () {
+      captureFocus = false;
+      captureMissing = !capture.querySelector("#capture-form");
+      captureOut.textContent = captureMissing ? T.capture_later : T.capture_failed;
+    });
+  });
+  function loadMissingCapture() {
+    if (!captureMissing || !window.htmx) return;
+    captureMissing = false;
+    captureOut.textContent = "";
+    window.htmx.ajax("GET", data.captureUrl, {target: "#capture", swap: "innerHTML"});
+  }
+  window.addEventListener("online", loadMissingCapture);
+
+  document.getElementById("skip-to-entry").addEventListener("click", function (event) {
+    event.preventDefault();
+    var text = document.getElementById("entry-text");
+    text.scrollIntoView({block: "center"});
+    text.focus();
+  });
+
   window.addEventListener("online", function () { setConnection(true); flush(); poll(); });
   window.addEventListener("offline", function () { setConnection(false); });
 
+  adoptLegacyPending();
   render();
+  setupOffline();
   poll().then(flush);
   setInterval(poll, POLL_MS);
   setInterval(flush, RETRY_MS * 2);
