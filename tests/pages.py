@@ -120,6 +120,7 @@ PDF = "a PDF document, not an HTML page"
 EXEMPT: dict[str, str] = {
     "admin:*": "Django's own admin (django.contrib.admin): not the product's templates",
     "healthz": "plain-text liveness answer for the load balancer",
+    "console-sw": "the console's service worker script (JavaScript, not a page)",
     "logout": "Django's LogoutView: POST only, redirects to the sign-in page",
     "set_language": "Django's set_language: POST only, redirects back",
     "unit-search": "an HTML fragment (the options of the unit picker), checked inside the forms "
