@@ -198,6 +198,15 @@ class MilestoneForm(StyledForm, forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, session: DialogueSession | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session is not None:
+            # Only the milestones of the session's deadline profile: the service refuses others.
+            used = set(session.plan.profile.rules.values_list("milestone", flat=True))
+            field = self.fields["milestone"]
+            field.choices = [c for c in SESSION_MILESTONES if c[0] in used]
+            field.error_messages["invalid_choice"] = services.MILESTONE_NOT_IN_PROFILE
+
 
 class SpeakerForm(StyledForm, forms.ModelForm):
     class Meta:

@@ -371,7 +371,9 @@ def session_detail(
             "confirm_form": confirm_form,
             "cancel_form": cancel_form,
             "hold_form": hold_form,
-            "milestone_form": (milestone_form or MilestoneForm(initial={"done_on": None}))
+            "milestone_form": (
+                milestone_form or MilestoneForm(initial={"done_on": None}, session=session)
+            )
             if can_edit
             else None,
             "speaker_count": session.speakers.count(),
@@ -425,7 +427,7 @@ def session_transition(request, pk: int):
 @require_POST
 def session_milestone(request, pk: int):
     session = _get_session(request.user, pk, write=True)
-    form = MilestoneForm(request.POST)
+    form = MilestoneForm(request.POST, session=session)
     if form.is_valid():
         try:
             services.milestone_mark_done(actor=request.user, session=session, **form.cleaned_data)

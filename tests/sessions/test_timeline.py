@@ -7,6 +7,7 @@ Nguyên Đán 2027 from Thu 04/02 to Wed 10/02.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -360,6 +361,14 @@ def test_milestone_outside_the_profile_is_refused(world, ha_nam, login):
     )
     assert shown(services.MILESTONE_NOT_IN_PROFILE) in response.text
     assert not SessionMilestone.objects.exists()
+
+
+def test_milestone_form_offers_only_the_profiles_milestones(world, ha_nam, login):
+    page = login(world.organiser_a).get(reverse("session-detail", args=[ha_nam.pk])).text
+    offered = set(re.findall(r'<option value="([a-z_]+)"', page.split('name="milestone"')[1]))
+    wanted = set(ha_nam.plan.profile.rules.values_list("milestone", flat=True)) - {"annual_report"}
+    assert offered == wanted
+    assert "invitations" not in offered  # Hà Nam 2018 has no invitations rule
 
 
 def test_milestone_without_a_date_is_refused(world, ha_nam, login):
