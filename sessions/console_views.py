@@ -206,23 +206,27 @@ def _body(request) -> dict:
     return data
 
 
+#: A speaker pk beyond any column's range is a forged request, not a lookup.
+_MAX_PK = 2**63 - 1
+
+
 @login_required
 @require_POST
 def console_entry_save(request, pk: int):
-    session = _get_console_session(request.user, pk)
+    """Save one entry. The access check is part of the save's first query (sessions.console.
+    entry_save): the session, the entry and the speaker are read together."""
     try:
         data = _body(request)
         try:
             entry_uuid = uuid.UUID(str(data.get("uuid")))
             base_version = data.get("base_version")
             base_version = int(base_version) if base_version is not None else None
-            speaker_id = data.get("speaker") or None
-            # Looked up among this session's speakers only: one that does not exist and one of
-            # another session get the same answer, so the answer tells nothing about the other.
-            speaker = session.speakers.filter(pk=int(speaker_id)).first() if speaker_id else None
+            speaker_id = int(data["speaker"]) if data.get("speaker") else None
         except (ValueError, TypeError, OverflowError):
             raise ValidationError(BAD_REQUEST) from None
-        if speaker_id and speaker is None:
+        if speaker_id is not None and not 0 < speaker_id <= _MAX_PK:
+            # One that does not exist and one of another session get the same answer, so the
+            # answer tells nothing about the other.
             raise ValidationError({"speaker": console.SPEAKER_OTHER_SESSION})
         kind = str(data.get("kind") or MinutesEntry.Kind.NOTE)
         if kind not in MinutesEntry.Kind.values:
@@ -230,25 +234,27 @@ def console_entry_save(request, pk: int):
         typed_at = parse_datetime(str(data.get("typed_at") or "")) if data.get("typed_at") else None
         entry, created = console.entry_save(
             actor=request.user,
-            session=session,
+            session=pk,
+            within=DialogueSession.objects.console_for(request.user),
             uuid=entry_uuid,
             kind=kind,
             text=str(data.get("text") or ""),
-            speaker=speaker,
+            speaker=speaker_id,
             base_version=base_version,
             typed_at=typed_at,
             given_by=str(data.get("given_by") or "")[:200],
         )
+    except DialogueSession.DoesNotExist:
+        raise Http404 from None
     except console.EntryConflict as conflict:
+        message = str(console.ENTRY_CONFLICT)
         return JsonResponse(
             {
                 "conflict": True,
                 "current": _entry_json(conflict.current),
                 "attempted_text": conflict.attempted_text,
-                "message": _(
-                    "Someone else changed this entry while you were editing it. Both texts are "
-                    "shown: merge them and save again."
-                ),
+                "message": message,
+                "errors": {"text": [message]},
             },
             status=409,
         )
