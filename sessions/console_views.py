@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dialogue import audit
 from dialogue.documents import pdf_response
 from dialogue.forms import apply_service_errors
-from sessions import console, documents, minutes, services
+from sessions import console, documents, minutes, minutes_pages, services
 from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
 
@@ -418,12 +418,27 @@ def display_state(request, token: str):
 # --- the minutes -----------------------------------------------------------------------------
 
 
+def _entry_number(request) -> int | None:
+    try:
+        number = int(request.GET["entry"])
+    except (KeyError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 @login_required
 def minutes_page(request, pk: int):
+    """The minutes, one section of entries at a time (sessions.minutes_pages); `?entry=<n>`
+    shows the section holding entry n."""
     session = get_object_or_404(
         DialogueSession.objects.with_speakers_for(request.user).select_related("plan", "unit"),
         pk=pk,
     )
+    wanted = _entry_number(request)
+    page = minutes_pages.entries_page(session, entry=wanted)
+    if wanted is not None and page.first is not None and wanted != page.first:
+        # A jump to an entry: the section's own address, scrolled to the entry.
+        return redirect(f"{request.path}?entry={page.first}#entry-{wanted}")
     record = Minutes.objects.filter(session=session).select_related("finalised_by").first()
     can_write = DialogueSession.objects.console_for(request.user).filter(pk=session.pk).exists()
     return render(
@@ -432,7 +447,7 @@ def minutes_page(request, pk: int):
         {
             "session": session,
             "minutes": record,
-            "entries": session.minutes_entries.select_related("speaker"),
+            "page": page,
             "petitions": session.petitions.select_related("field").order_by("pk"),
             "secretaries": session.secretaries.all(),
             "can_write": can_write,

@@ -1944,3 +1944,96 @@ def test_a_watcher_polling_during_concurrent_saves_misses_nothing(world, running
     full = poll(client_for(world.organiser_a), session).json()
     assert comparable(state) == comparable(full)
     assert [e["seq"] for e in full["entries"]] == list(range(1, len(full["entries"]) + 1))
+
+
+# --- the minutes page in sections --------------------------------------------------------------
+
+
+def _long_minutes(world, session, count: int) -> None:
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(
+            session=session,
+            uuid=uuid.uuid4(),
+            seq=seq,
+            kind="speech",
+            text=f"Ý-KIẾN-SỐ-{seq:05d} về thu hồi đất làm đường liên thôn.",
+            created_by=world.secretary_a,
+            updated_by=world.secretary_a,
+        )
+        for seq in range(1, count + 1)
+    )
+
+
+def _numbers_shown(page) -> list[int]:
+    return [int(n) for n in re.findall(r'<li class="mb-2" id="entry-(\d+)"', page.text)]
+
+
+def test_a_long_minutes_page_shows_one_section_and_links_to_the_others(world, running, login):
+    from sessions.minutes_pages import ENTRIES_PER_PAGE
+
+    _long_minutes(world, running.session, 2 * ENTRIES_PER_PAGE + 50)
+    client = login(world.secretary_a)
+    url = reverse("session-minutes", args=[running.session.pk])
+    page = client.get(url)
+    assert _numbers_shown(page) == list(range(1, ENTRIES_PER_PAGE + 1))
+    assert "Ý-KIẾN-SỐ-00201" not in page.text
+    assert f'href="?entry={ENTRIES_PER_PAGE + 1}"' in page.text
+    assert len(page.content) < 100_000
+    # Following "next" from the first section shows every entry once, in order.
+    seen, response = [], page
+    while True:
+        numbers = _numbers_shown(response)
+        assert 0 < len(numbers) <= ENTRIES_PER_PAGE
+        seen += numbers
+        found = re.search(r'rel="next" href="\?entry=(\d+)"', response.text)
+        if not found:
+            break
+        response = client.get(url, {"entry": found.group(1)})
+        assert response.status_code == 200
+    assert seen == list(range(1, 2 * ENTRIES_PER_PAGE + 51))
+    assert 'rel="prev" href="?entry=201"' in response.text  # the last section links back
+
+
+def test_a_jump_to_an_entry_opens_its_section_scrolled_to_it(world, running, login):
+    _long_minutes(world, running.session, 450)
+    client = login(world.secretary_a)
+    url = reverse("session-minutes", args=[running.session.pk])
+    response = client.get(url, {"entry": 333})
+    assert response.status_code == 302
+    assert response.url == f"{url}?entry=201#entry-333"
+    shown = client.get(url, {"entry": 201})
+    assert _numbers_shown(shown) == list(range(201, 401))
+    # Beyond the end: the last section; nonsense: the first.
+    assert client.get(url, {"entry": 9999}).url == f"{url}?entry=401#entry-9999"
+    for nonsense in ("abc", "-5", "0", str(2**40)):
+        assert _numbers_shown(client.get(url, {"entry": nonsense}))[0] == 1
+
+
+def test_sections_follow_the_numbers_even_with_gaps(world, running, login):
+    from sessions import minutes_pages
+
+    seqs = [1, 2, 7, 8, 9, 30, 31]
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(session=running.session, uuid=uuid.uuid4(), seq=s, kind="note", text="x")
+        for s in seqs
+    )
+    page = minutes_pages.entries_page(running.session, entry=9, size=3)
+    assert page.sections == [(1, 7), (8, 30), (31, 31)]
+    assert [e.seq for e in page.entries] == [8, 9, 30]
+    assert (page.previous_first, page.next_first, page.total) == (1, 31, 7)
+
+
+def test_a_short_minutes_page_has_no_sections(world, running, login):
+    client = login(world.secretary_a)
+    save(client, running.session, text="Khai mạc.")
+    page = client.get(reverse("session-minutes", args=[running.session.pk]))
+    assert _numbers_shown(page) == [1]
+    assert "minutes-sections" not in page.text
+
+
+def test_the_minutes_document_still_holds_every_entry(world, running):
+    from django.template.loader import render_to_string
+
+    _long_minutes(world, running.session, 450)
+    html = render_to_string(documents.MINUTES_TEMPLATE, documents.minutes_context(running.session))
+    assert all(f"Ý-KIẾN-SỐ-{n:05d}" in html for n in range(1, 451))
