@@ -27,6 +27,7 @@ ENTRIES = 200
 PETITIONS = 100
 BIG_SESSION = 4000
 CHANGES = 60
+PAGE_RUNS = 10
 
 
 def _world():
@@ -259,6 +260,31 @@ def _poll_after_change(session, secretary) -> tuple[float, int, int, int]:
     return _median_ms(times), int(statistics.median(sizes)), queries, len(first.content)
 
 
+def _minutes_page(session, secretary) -> tuple[float, int, int, int]:
+    """The minutes page of the big session (after _poll_after_change): its first section and a
+    deep one. Returns (median ms, bytes of the first section, of a deep one, entries)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(secretary, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("session-minutes", args=[session.pk])
+    entries = session.minutes_entries.count()
+    times, first, deep = [], 0, 0
+    for i in range(PAGE_RUNS):
+        params = {"entry": entries - 100} if i % 2 else {}
+        t0 = time.perf_counter()
+        response = client.get(url, params, follow=True)
+        times.append(time.perf_counter() - t0)
+        if response.status_code != 200:
+            raise RuntimeError(f"minutes page: {response.status_code}")
+        if i % 2:
+            deep = len(response.content)
+        else:
+            first = len(response.content)
+    return _median_ms(times), first, deep, entries
+
+
 def _pages(pdf: bytes) -> int:
     from pypdf import PdfReader
 
@@ -314,6 +340,7 @@ def run() -> list[dict]:
         saves = _save_and_poll(session, secretary)
         ours_s, pages, plain_s, plain_pages = _pdf(session)
         delta_ms, delta_bytes, delta_queries, full_bytes = _poll_after_change(session, secretary)
+        page_ms, page_bytes, deep_bytes, page_entries = _minutes_page(session, secretary)
     where = f"{database} ({choice}); {load_note()}"
     ours_rate = pages / ours_s
     plain_rate = plain_pages / plain_s
@@ -348,6 +375,17 @@ def run() -> list[dict]:
                 f"{delta_bytes} bytes (median) and {delta_queries} queries per poll after one "
                 f"save, {CHANGES} changes in a session of {BIG_SESSION} entries; the first "
                 f"load is {full_bytes} bytes; {where}"
+            ),
+        },
+        {
+            "name": "console.minutes_page_4000",
+            "value": page_ms,
+            "unit": "ms (median server time)",
+            "budget": "HTML bounded whatever the number of entries",
+            "note": (
+                f"the staff minutes page of a session of {page_entries} entries, in sections of "
+                f"200: the first {page_bytes} bytes, a deep one (a jump to an entry near the "
+                f"end, redirect followed) {deep_bytes} bytes; {where}"
             ),
         },
         {
