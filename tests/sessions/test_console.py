@@ -1562,7 +1562,7 @@ def test_a_create_and_an_edit_cost_at_most_six_queries(world, running, login, wi
     assert sum(sql.startswith('INSERT INTO "dialogue_changerecord"') for sql in edit_sql) == 1
 
 
-def test_the_service_alone_reads_once_and_writes_at_most_three_times(world, running):
+def test_the_service_alone_costs_three_queries_to_create_and_four_to_edit(world, running):
     session = DialogueSession.objects.get(pk=running.session.pk)
     entry_uuid = uuid.uuid4()
     common = {"actor": world.secretary_a, "session": session, "uuid": entry_uuid, "kind": "note"}
