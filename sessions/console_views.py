@@ -441,6 +441,11 @@ def minutes_page(request, pk: int):
         return redirect(f"{request.path}?entry={page.first}#entry-{wanted}")
     record = Minutes.objects.filter(session=session).select_related("finalised_by").first()
     can_write = DialogueSession.objects.console_for(request.user).filter(pk=session.pk).exists()
+    petitions = list(
+        session.petitions.select_related("field").order_by("pk")[
+            : minutes_pages.PETITIONS_SHOWN + 1
+        ]
+    )
     return render(
         request,
         "sessions/minutes.html",
@@ -448,7 +453,8 @@ def minutes_page(request, pk: int):
             "session": session,
             "minutes": record,
             "page": page,
-            "petitions": session.petitions.select_related("field").order_by("pk"),
+            "petitions": petitions[: minutes_pages.PETITIONS_SHOWN],
+            "more_petitions": len(petitions) > minutes_pages.PETITIONS_SHOWN,
             "secretaries": session.secretaries.all(),
             "can_write": can_write,
             "can_reopen": record is not None

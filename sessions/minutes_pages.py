@@ -1,6 +1,7 @@
 """The minutes page in sections: a session can hold thousands of entries (a whole day of
 speeches), so the page shows one section of them at a time, with a link to every section and a
-jump to an entry by its number. The PDF still holds them all (sessions.documents)."""
+jump to an entry by its number, and the first petitions with a link to all of them. The PDF
+still holds everything (sessions.documents)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from sessions.models import DialogueSession, MinutesEntry
 
 ENTRIES_PER_PAGE = 200
+#: The page lists the first petitions and links to the petition list for the rest.
+PETITIONS_SHOWN = 50
 
 
 @dataclass(frozen=True)

@@ -2037,3 +2037,31 @@ def test_the_minutes_document_still_holds_every_entry(world, running):
     _long_minutes(world, running.session, 450)
     html = render_to_string(documents.MINUTES_TEMPLATE, documents.minutes_context(running.session))
     assert all(f"Ý-KIẾN-SỐ-{n:05d}" in html for n in range(1, 451))
+
+
+def test_the_minutes_page_lists_the_first_petitions_and_links_to_all(world, running, login):
+    from petitions.models import Field
+    from sessions.minutes_pages import PETITIONS_SHOWN
+
+    field = Field.objects.get(code="dat-dai-gpmb")
+    Petition.objects.bulk_create(
+        Petition(
+            session=running.session,
+            unit=running.session.unit,
+            source="at_session",
+            received_on=SESSION_DAY.date(),
+            petitioner_name="Người dân",
+            content=f"KIẾN-NGHỊ-{n:03d} về đường liên thôn.",
+            competence="commune",
+            field=field,
+        )
+        for n in range(1, PETITIONS_SHOWN + 6)
+    )
+    client = login(world.secretary_a)
+    page = client.get(reverse("session-minutes", args=[running.session.pk]))
+    shown = re.findall(r"KIẾN-NGHỊ-(\d{3})", page.text)
+    assert shown == [f"{n:03d}" for n in range(1, PETITIONS_SHOWN + 1)]
+    link = f"{reverse('petition-list')}?session={running.session.pk}"
+    assert f'href="{link}" id="all-petitions"' in page.text
+    listed = client.get(reverse("petition-list"), {"session": running.session.pk})
+    assert f"KIẾN-NGHỊ-{PETITIONS_SHOWN + 5:03d}" in listed.text  # the newest, not on the page
