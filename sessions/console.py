@@ -4,10 +4,12 @@ secretaries at once on a weak connection.
 - A save carries a client-made UUID: sending it again (the browser retries until it hears back)
   returns the stored entry instead of adding one.
 - An edit carries the version it started from: if someone saved in between, the edit is refused
-  with both texts (EntryConflict) and nothing is overwritten.
+  with both texts (EntryConflict) and nothing is overwritten. The check is optimistic (a
+  conditional UPDATE on the entry), so saving one entry never waits for another's.
 - Every change bumps `DialogueSession.console_revision`, the ETag of the pages that poll, and
   stamps the rows it changed with it (`rev`): a poll sends only the rows changed since the
-  client's revision.
+  client's revision. The bump is an UPDATE of the session's row, which stays locked until the
+  change commits: changes commit in revision order, the one point where they queue.
 - Finalised minutes refuse every change (MINUTES_FINAL).
 """
 
@@ -20,8 +22,8 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,10 @@ MINUTES_FINAL = _(
 NOT_IN_PROGRESS = _("The session is not in progress: the console records only a running session.")
 ENTRY_TEXT_REQUIRED = _("Write the text of the entry.")
 ENTRY_OTHER_SESSION = _("This entry belongs to another session.")
+ENTRY_CONFLICT = _(
+    "Someone else changed this entry while you were editing it. Both texts are shown: merge "
+    "them and save again."
+)
 SPEAKER_OTHER_SESSION = _("This speaker is not on this session's list.")
 REFUSAL_REASON_REQUIRED = _(
     "Give the reason for refusing (for example: drunk, disruptive, threatening)."
@@ -95,31 +101,68 @@ def bump(
 
     One transaction moves the counter and stamps the rows: a poll that reads revision R has
     therefore every row of revision <= R. With `locked` (the caller holds the session row's
-    lock) the new revision is known without reading it back; the caller may stamp its rows
-    itself with `locked.console_revision + 1` before calling.
+    lock) its counter is kept in step; the caller may stamp its rows itself with
+    `next_rev(locked)` before calling.
     """
     entries, speakers = list(entries), list(speakers)
     with transaction.atomic(savepoint=False):
-        DialogueSession.objects.filter(pk=session_id).update(
-            console_revision=F("console_revision") + 1
-        )
+        rev = claim_revision(session_id)
+        if rev is None:
+            raise DialogueSession.DoesNotExist(session_id)
         if locked is not None:
-            locked.console_revision += 1
-            rev = locked.console_revision
-        else:
-            rev = (
-                DialogueSession.objects.filter(pk=session_id)
-                .values_list("console_revision", flat=True)
-                .get()
-            )
+            locked.console_revision = rev
         if entries:
             MinutesEntry.objects.filter(pk__in=entries).update(rev=rev)
         if speakers:
             Speaker.objects.filter(pk__in=speakers).update(rev=rev)
-        # The shared counter moves only once the change is visible to the other requests, so
-        # a poll can never keep an old state under a new tag.
-        transaction.on_commit(lambda: _advance_counter(session_id))
     return rev
+
+
+def claim_revision(session_id: int, *, writable_only: bool = False) -> int | None:
+    """Move the session's revision on by one and return it, in one UPDATE … RETURNING; None if
+    no row matched. The row stays locked until the transaction ends, so changes commit in the
+    order of their revisions and a poll that reads revision R finds every row stamped <= R.
+
+    With `writable_only` only a session whose minutes may still be written matches: the test
+    is on the row being locked, so a finalisation or a status change committed while this
+    waited for the row is seen (PostgreSQL re-reads the locked row, not other tables).
+
+    The shared counter (the ETag) moves once the transaction commits: a poll can never keep
+    an old state under a new tag.
+    """
+    meta = DialogueSession._meta
+    qn = connection.ops.quote_name
+    revision_column = qn(meta.get_field("console_revision").column)
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {revision_column} = {revision_column} + 1 "
+        f"WHERE {qn(meta.pk.column)} = %s"
+    )
+    params: list = [session_id]
+    if writable_only:
+        statuses = sorted(WRITABLE_STATUSES)
+        sql += (
+            f" AND {qn(meta.get_field('status').column)} IN ({', '.join(['%s'] * len(statuses))})"
+            f" AND {qn(meta.get_field('minutes_final').column)} = %s"
+        )
+        params += [*statuses, False]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {revision_column}", params)
+            row = cursor.fetchone()
+        else:  # SQLite before 3.35: no RETURNING, but it holds every writer out until commit
+            cursor.execute(sql, params)
+            row = None
+            if cursor.rowcount:
+                cursor.execute(
+                    f"SELECT {revision_column} FROM {qn(meta.db_table)} "
+                    f"WHERE {qn(meta.pk.column)} = %s",
+                    [session_id],
+                )
+                row = cursor.fetchone()
+    if row is None:
+        return None
+    transaction.on_commit(lambda: _advance_counter(session_id))
+    return row[0]
 
 
 def next_rev(locked: DialogueSession) -> int:
@@ -199,102 +242,253 @@ def _locked_session(session_id: int) -> DialogueSession:
 # --- minutes entries -------------------------------------------------------------------------
 
 
-@transaction.atomic
+#: What a secretary types is checked (choices, lengths); the rest is set by the save.
+_NOT_TYPED = [
+    f.name for f in MinutesEntry._meta.fields if f.name not in ("kind", "text", "given_by")
+]
+
+
+class _Stale(Exception):
+    """The entry moved past the edit's base version meanwhile (rolls the save back)."""
+
+
 def entry_save(
     *,
     actor: User,
-    session: DialogueSession,
+    session: DialogueSession | int,
     uuid: uuid_module.UUID,
     kind: str,
     text: str,
-    speaker: Speaker | None = None,
+    speaker: Speaker | int | None = None,
     base_version: int | None = None,
     typed_at: datetime | None = None,
     given_by: str = "",
+    within: QuerySet[DialogueSession] | None = None,
 ) -> tuple[MinutesEntry, bool]:
     """Create the entry `uuid`, or update it from `base_version`. Returns (entry, created).
-    `given_by` names the official who reported, answered or concluded (the speaker is the
-    citizen whose turn it is).
+    `given_by` names the official who reported, answered or concluded (the speaker, given as
+    a Speaker or its pk, is the citizen whose turn it is). With `within` (the sessions the
+    actor may use, from a view) a session outside it is DialogueSession.DoesNotExist.
 
     The same create sent twice (no base_version) returns the stored entry unchanged; an update
     whose base_version is not the stored version raises EntryConflict.
+
+    Nothing is locked while the save is read and checked. An edit is one query to read the
+    entry with its session (and the speaker asked for), then the revision claimed (which locks
+    the session's row until commit: claim_revision), the entry updated only if still at
+    `base_version`, and the change recorded; a create reads the session, claims and inserts,
+    numbered after the last entry in the same statement (under the row lock, so two creates
+    never take one number). Four queries for an edit, three for a create.
     """
-    session = _locked_session(session.pk)
-    check_writable(session)
-    text = text.strip()
-    given_by = given_by.strip()
+    session_id = getattr(session, "pk", session)
+    speaker_id = getattr(speaker, "pk", speaker)
+    text, given_by = text.strip(), given_by.strip()
+    if base_version is not None:
+        entries = MinutesEntry.objects.filter(uuid=uuid, session_id=session_id)
+        if within is not None:
+            entries = entries.filter(session__in=within)
+        existing = (
+            entries.select_related("session", "speaker", "created_by", "updated_by")
+            .annotate(**_speaker_name(speaker, speaker_id, OuterRef("session_id")))
+            .first()
+        )
+        if existing is not None:
+            return _entry_edit(
+                existing,
+                actor=actor,
+                kind=kind,
+                text=text,
+                speaker=_speaker(speaker, speaker_id, existing, existing.session),
+                base_version=base_version,
+                given_by=given_by,
+            ), False
+    row = (
+        (within if within is not None else DialogueSession.objects.all())
+        .filter(pk=session_id)
+        .annotate(**_speaker_name(speaker, speaker_id, OuterRef("pk")))
+        .first()
+    )
+    if row is None:
+        raise DialogueSession.DoesNotExist(session_id)
+    _check_open(row)
     if not text:
         raise ValidationError({"text": ENTRY_TEXT_REQUIRED})
-    for name, value in (("text", text), ("given_by", given_by)):
-        if has_emoji(value):
-            # The entry goes into the minutes' PDF, whose font has none.
-            raise ValidationError({name: EMOJI_REFUSED})
-    if speaker is not None and speaker.session_id != session.pk:
-        raise ValidationError({"speaker": SPEAKER_OTHER_SESSION})
-    existing = MinutesEntry.objects.select_for_update().filter(uuid=uuid).first()
-    if existing is not None:
-        if existing.session_id != session.pk:
-            raise ValidationError(ENTRY_OTHER_SESSION)
-        if base_version is None:
-            return existing, False  # a retried create: already stored once
-        before = {
-            "kind": existing.kind,
-            "text": existing.text,
-            "speaker": existing.speaker,
-            "given_by": existing.given_by,
-        }
-        after = {"kind": kind, "text": text, "speaker": speaker, "given_by": given_by}
-        if base_version != existing.version:
-            if before == after:
-                # What is asked is what is stored: an edit resent after its answer was lost
-                # (the browser retries until it hears one), not a conflict.
-                return existing, False
-            raise EntryConflict(existing, text)
-        existing.kind, existing.text, existing.speaker = kind, text, speaker
-        existing.given_by = given_by
-        existing.version += 1
-        existing.updated_by = actor
-        existing.rev = next_rev(session)
-        existing.full_clean(exclude=["session", "created_by", "updated_by"])
-        existing.save(
-            update_fields=[
-                "kind",
-                "text",
-                "speaker",
-                "given_by",
-                "version",
-                "updated_by",
-                "updated_at",
-                "rev",
-            ]
-        )
-        audit.record(existing, actor=actor, action="updated", changes=audit.diff(before, after))
-        bump(session.pk, locked=session)
-        return existing, False
-    last = session.minutes_entries.aggregate(last=Max("seq"))["last"] or 0
+    _check_typed(text=text, given_by=given_by)
     entry = MinutesEntry(
-        session=session,
+        session=row,
         uuid=uuid,
-        seq=last + 1,
         kind=kind,
         text=text,
-        speaker=speaker,
+        speaker=_speaker(speaker, speaker_id, row, row),
         given_by=given_by,
         typed_at=typed_at,
         created_by=actor,
         updated_by=actor,
-        rev=next_rev(session),
     )
-    entry.full_clean(exclude=["session", "created_by", "updated_by"])
+    entry.clean_fields(exclude=_NOT_TYPED)
     try:
         with transaction.atomic():
-            entry.save()
+            entry.rev = _claim_open(row.pk)
+            _insert_numbered(entry)
     except IntegrityError:
-        # The same UUID committed by a concurrent request (the session lock orders writers of
-        # one session, so only a cross-session reuse of a UUID lands here).
-        raise ValidationError(ENTRY_OTHER_SESSION) from None
-    bump(session.pk, locked=session)
+        # The UUID is stored already: a create sent again (the browser did not hear the
+        # answer), or a UUID of another session's entry.
+        stored = (
+            MinutesEntry.objects.select_related("speaker", "created_by", "updated_by")
+            .filter(uuid=uuid)
+            .first()
+        )
+        if stored is None:
+            raise
+        if stored.session_id != row.pk:
+            raise ValidationError(ENTRY_OTHER_SESSION) from None
+        return stored, False
     return entry, True
+
+
+def _entry_edit(
+    existing: MinutesEntry,
+    *,
+    actor: User,
+    kind: str,
+    text: str,
+    speaker: Speaker | None,
+    base_version: int,
+    given_by: str,
+) -> MinutesEntry:
+    _check_open(existing.session)
+    if not text:
+        raise ValidationError({"text": ENTRY_TEXT_REQUIRED})
+    _check_typed(text=text, given_by=given_by)
+    before = _as_typed(existing)
+    after = {"kind": kind, "text": text, "speaker": speaker, "given_by": given_by}
+    if base_version != existing.version:
+        if before == after:
+            # What is asked is what is stored: an edit resent after its answer was lost (the
+            # browser retries until it hears one), not a conflict.
+            return existing
+        raise EntryConflict(existing, text)
+    MinutesEntry(**after).clean_fields(exclude=_NOT_TYPED)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            rev = _claim_open(existing.session_id)
+            changed = MinutesEntry.objects.filter(pk=existing.pk, version=base_version).update(
+                **after,
+                version=F("version") + 1,
+                updated_by=actor,
+                updated_at=now,
+                rev=rev,
+            )
+            if not changed:
+                raise _Stale
+            for name, value in after.items():
+                setattr(existing, name, value)
+            existing.version = base_version + 1
+            existing.updated_by, existing.updated_at, existing.rev = actor, now, rev
+            audit.record(existing, actor=actor, action="updated", changes=audit.diff(before, after))
+    except _Stale:
+        current = (
+            MinutesEntry.objects.select_related("speaker", "created_by", "updated_by")
+            .filter(pk=existing.pk)
+            .get()
+        )
+        if _as_typed(current) == after:
+            return current  # the same edit, resent and saved meanwhile
+        raise EntryConflict(current, text) from None
+    return existing
+
+
+def _as_typed(entry: MinutesEntry) -> dict:
+    return {
+        "kind": entry.kind,
+        "text": entry.text,
+        "speaker": entry.speaker,
+        "given_by": entry.given_by,
+    }
+
+
+def _check_typed(**values: str) -> None:
+    for name, value in values.items():
+        if has_emoji(value):
+            # The entry goes into the minutes' PDF, whose font has none.
+            raise ValidationError({name: EMOJI_REFUSED})
+
+
+def _speaker_name(speaker, speaker_id: int | None, session_ref) -> dict:
+    """The name of the speaker asked for by pk, if on the session's list: read in the query
+    that reads the session (or the entry), not in one of its own."""
+    if speaker_id is None or isinstance(speaker, Speaker):
+        return {}
+    names = Speaker.objects.filter(pk=speaker_id, session_id=session_ref).values("full_name")
+    return {"asked_speaker_name": Subquery(names[:1])}
+
+
+def _speaker(speaker, speaker_id, row, session: DialogueSession) -> Speaker | None:
+    """The entry's speaker, checked to be on `session`'s list (`row` carries the name read
+    with _speaker_name). A speaker given by pk is loaded with its name only."""
+    if speaker_id is None:
+        return None
+    if isinstance(speaker, Speaker):
+        if speaker.session_id != session.pk:
+            raise ValidationError({"speaker": SPEAKER_OTHER_SESSION})
+        return speaker
+    if isinstance(row, MinutesEntry) and row.speaker_id == speaker_id:
+        return row.speaker
+    name = getattr(row, "asked_speaker_name", None)
+    if name is None:
+        raise ValidationError({"speaker": SPEAKER_OTHER_SESSION})
+    known = {"id": speaker_id, "session_id": session.pk, "full_name": name}
+    names = [f.attname for f in Speaker._meta.concrete_fields if f.attname in known]
+    return Speaker.from_db(connection.alias, names, [known[n] for n in names])
+
+
+def _check_open(session: DialogueSession) -> None:
+    """check_writable on a row just read: without a query unless it refuses."""
+    if session.minutes_final:
+        check_not_final(session)
+    if session.status not in WRITABLE_STATUSES:
+        raise ValidationError(NOT_IN_PROGRESS, code="not_in_progress")
+
+
+def _claim_open(session_id: int) -> int:
+    """The revision of a save, claimed only while the session takes entries."""
+    rev = claim_revision(session_id, writable_only=True)
+    if rev is None:
+        # Finalised, ended or cancelled since the save read it: say which.
+        check_writable(DialogueSession.objects.get(pk=session_id))
+        raise ValidationError(NOT_IN_PROGRESS, code="not_in_progress")
+    return rev
+
+
+def _insert_numbered(entry: MinutesEntry) -> None:
+    """INSERT the entry numbered after the session's last one, in one statement. Called under
+    the session row's lock (claim_revision): the statement reads the entries after every
+    earlier create committed, so the numbers follow the order of the revisions."""
+    meta = MinutesEntry._meta
+    qn = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if f is not meta.pk and f.name != "seq"]
+    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+    table = qn(meta.db_table)
+    seq = qn(meta.get_field("seq").column)
+    session = qn(meta.get_field("session").column)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}, {seq}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}, "
+        f"(SELECT COALESCE(MAX({seq}), 0) + 1 FROM {table} WHERE {session} = %s))"
+    )
+    params = [*values, entry.session_id]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {qn(meta.pk.column)}, {seq}", params)
+            entry.pk, entry.seq = cursor.fetchone()
+        else:  # SQLite before 3.35
+            cursor.execute(sql, params)
+            entry.pk, entry.seq = (
+                MinutesEntry.objects.filter(uuid=entry.uuid).values_list("pk", "seq").get()
+            )
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 # --- speaker queue ---------------------------------------------------------------------------

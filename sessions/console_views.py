@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dialogue import audit, document_cache
 from dialogue.documents import pdf_response
 from dialogue.forms import ReasonForm, apply_service_errors
-from sessions import console, documents, minutes, services
+from sessions import console, documents, minutes, minutes_pages, services
 from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
 
@@ -242,23 +242,27 @@ def _body(request) -> dict:
     return data
 
 
+#: A speaker pk beyond any column's range is a forged request, not a lookup.
+_MAX_PK = 2**63 - 1
+
+
 @login_required
 @require_POST
 def console_entry_save(request, pk: int):
-    session = _get_console_session(request.user, pk)
+    """Save one entry. The access check is part of the save's first query (sessions.console.
+    entry_save): the session, the entry and the speaker are read together."""
     try:
         data = _body(request)
         try:
             entry_uuid = uuid.UUID(str(data.get("uuid")))
             base_version = data.get("base_version")
             base_version = int(base_version) if base_version is not None else None
-            speaker_id = data.get("speaker") or None
-            # Looked up among this session's speakers only: one that does not exist and one of
-            # another session get the same answer, so the answer tells nothing about the other.
-            speaker = session.speakers.filter(pk=int(speaker_id)).first() if speaker_id else None
+            speaker_id = int(data["speaker"]) if data.get("speaker") else None
         except (ValueError, TypeError, OverflowError):
             raise ValidationError(BAD_REQUEST) from None
-        if speaker_id and speaker is None:
+        if speaker_id is not None and not 0 < speaker_id <= _MAX_PK:
+            # One that does not exist and one of another session get the same answer, so the
+            # answer tells nothing about the other.
             raise ValidationError({"speaker": console.SPEAKER_OTHER_SESSION})
         kind = str(data.get("kind") or MinutesEntry.Kind.NOTE)
         if kind not in MinutesEntry.Kind.values:
@@ -266,25 +270,27 @@ def console_entry_save(request, pk: int):
         typed_at = parse_datetime(str(data.get("typed_at") or "")) if data.get("typed_at") else None
         entry, created = console.entry_save(
             actor=request.user,
-            session=session,
+            session=pk,
+            within=DialogueSession.objects.console_for(request.user),
             uuid=entry_uuid,
             kind=kind,
             text=str(data.get("text") or ""),
-            speaker=speaker,
+            speaker=speaker_id,
             base_version=base_version,
             typed_at=typed_at,
             given_by=str(data.get("given_by") or "")[:200],
         )
+    except DialogueSession.DoesNotExist:
+        raise Http404 from None
     except console.EntryConflict as conflict:
+        message = str(console.ENTRY_CONFLICT)
         return JsonResponse(
             {
                 "conflict": True,
                 "current": _entry_json(conflict.current),
                 "attempted_text": conflict.attempted_text,
-                "message": _(
-                    "Someone else changed this entry while you were editing it. Both texts are "
-                    "shown: merge them and save again."
-                ),
+                "message": message,
+                "errors": {"text": [message]},
             },
             status=409,
         )
@@ -448,24 +454,44 @@ def display_state(request, token: str):
 # --- the minutes -----------------------------------------------------------------------------
 
 
+def _entry_number(request) -> int | None:
+    try:
+        number = int(request.GET["entry"])
+    except (KeyError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 @login_required
 def minutes_page(request, pk: int, *, finalize_form=None, reopen_form=None):
-    """The minutes; a refused finalisation shows it again with the error beside the chair's
-    name (`finalize_form`)."""
+    """The minutes, one section of entries at a time (sessions.minutes_pages); `?entry=<n>`
+    shows the section holding entry n. A refused finalisation shows it again with the error
+    beside the chair's name (`finalize_form`)."""
     session = get_object_or_404(
         DialogueSession.objects.with_speakers_for(request.user).select_related("plan", "unit"),
         pk=pk,
     )
+    wanted = _entry_number(request)
+    page = minutes_pages.entries_page(session, entry=wanted)
+    if wanted is not None and page.first is not None and wanted != page.first:
+        # A jump to an entry: the section's own address, scrolled to the entry.
+        return redirect(f"{request.path}?entry={page.first}#entry-{wanted}")
     record = Minutes.objects.filter(session=session).select_related("finalised_by").first()
     can_write = DialogueSession.objects.console_for(request.user).filter(pk=session.pk).exists()
+    petitions = list(
+        session.petitions.select_related("field").order_by("pk")[
+            : minutes_pages.PETITIONS_SHOWN + 1
+        ]
+    )
     return render(
         request,
         "sessions/minutes.html",
         {
             "session": session,
             "minutes": record,
-            "entries": session.minutes_entries.select_related("speaker"),
-            "petitions": session.petitions.select_related("field").order_by("pk"),
+            "page": page,
+            "petitions": petitions[: minutes_pages.PETITIONS_SHOWN],
+            "more_petitions": len(petitions) > minutes_pages.PETITIONS_SHOWN,
             "secretaries": session.secretaries.all(),
             "can_write": can_write,
             "can_reopen": record is not None

@@ -36,11 +36,17 @@ def minutes_finalize(*, actor: User, session: DialogueSession, chair_name: str) 
     )
     minutes.sha256 = stored.sha256
     minutes.save(update_fields=["chair_name", "finalised_at", "finalised_by", "sha256"])
+    _mirror_final(session.pk, True)
     audit.record(
         minutes, actor=actor, action="finalised", changes={"sha256": [None, stored.sha256]}
     )
     console.bump(session.pk)
     return minutes
+
+
+def _mirror_final(session_id: int, final: bool) -> None:
+    # On the session's row, where a console save checks it (sessions.console.claim_revision).
+    DialogueSession.objects.filter(pk=session_id).update(minutes_final=final)
 
 
 def check_times(session: DialogueSession) -> None:
@@ -76,6 +82,7 @@ def minutes_reopen(*, actor: User, session: DialogueSession, reason: str) -> Min
     minutes.finalised_by = None
     minutes.sha256 = ""
     minutes.save(update_fields=["finalised_at", "finalised_by", "sha256"])
+    _mirror_final(session.pk, False)
     audit.record(
         minutes,
         actor=actor,

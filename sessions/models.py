@@ -238,6 +238,10 @@ class DialogueSession(models.Model):
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     # Bumped by every change the live console shows: the ETag of its polls (sessions.console).
     console_revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # Minutes.finalised_at, mirrored on this row by sessions.minutes: a console save claims its
+    # revision with one UPDATE of this row that also checks it, so a finalisation committed
+    # while the save waited for the row is seen (a condition on another table would not be).
+    minutes_final = models.BooleanField(default=False, editable=False)
     # The projector page is opened without logging in, by this unguessable token.
     display_token = models.CharField(max_length=43, blank=True, default="", editable=False)
     started_at = models.DateTimeField(_("actually started at"), null=True, blank=True)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,9 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -1500,3 +1503,565 @@ def test_the_poll_after_one_change_is_small_whatever_the_size_of_the_minutes(wor
     queries, size = _queries_of_a_delta_poll(client, running.session)
     assert queries == small[0]
     assert size < 10_000
+
+
+# --- saving an entry without a session lock ----------------------------------------------------
+# (sessions.console.entry_save): a few queries, an optimistic version check on the entry,
+# revisions claimed in one UPDATE of the session's row, numbers that follow the order of the
+# saves, and (on PostgreSQL) two secretaries saving at the same moment without waiting for each
+# other beyond that UPDATE.
+
+SAVE_BUDGET = 6
+
+
+def _counted(captured) -> list[str]:
+    """The statements of a save as production runs them: the test's own transaction turns the
+    save's transaction into a savepoint, and the request's user is the login middleware's."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def _without_login(sql: list[str]) -> list[str]:
+    assert sql[0].startswith('SELECT "dialogue_user"."id"'), sql[0]
+    return sql[1:]
+
+
+def _revision(session) -> int:
+    return DialogueSession.objects.values_list("console_revision", flat=True).get(pk=session.pk)
+
+
+# --- the cost of a save ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_speaker", [False, True], ids=["note", "speaker"])
+def test_a_create_and_an_edit_cost_at_most_six_queries(world, running, login, with_speaker):
+    client = login(world.secretary_a)
+    extra = {"speaker": running.one.pk} if with_speaker else {}
+    warm = uuid.uuid4()
+    save(client, running.session, uuid_=warm)
+    save(client, running.session, uuid_=warm, text="Sửa.", base_version=1)  # content types cached
+    entry_uuid = uuid.uuid4()
+    with CaptureQueriesContext(connection) as created:
+        response = save(client, running.session, uuid_=entry_uuid, **extra)
+    assert response.status_code == 201
+    with CaptureQueriesContext(connection) as edited:
+        response = save(
+            client, running.session, uuid_=entry_uuid, text="Ông Một sửa.", base_version=1, **extra
+        )
+    assert response.status_code == 200
+    assert response.json()["entry"]["speaker_name"] == ("Nguyễn Văn Một" if with_speaker else "")
+    create_sql, edit_sql = _without_login(_counted(created)), _without_login(_counted(edited))
+    assert len(create_sql) <= SAVE_BUDGET, create_sql
+    assert len(edit_sql) <= SAVE_BUDGET, edit_sql
+    # No lock taken on the session before its revision is claimed.
+    assert not any("FOR UPDATE" in sql for sql in create_sql + edit_sql)
+    # The edit's history is still recorded, in one INSERT.
+    assert sum(sql.startswith('INSERT INTO "dialogue_changerecord"') for sql in edit_sql) == 1
+
+
+def test_the_service_alone_costs_three_queries_to_create_and_four_to_edit(world, running):
+    session = DialogueSession.objects.get(pk=running.session.pk)
+    entry_uuid = uuid.uuid4()
+    common = {"actor": world.secretary_a, "session": session, "uuid": entry_uuid, "kind": "note"}
+    console.entry_save(**common, text="Khai mạc.", base_version=None)
+    console.entry_save(**common, text="Khai mạc hội nghị.", base_version=1)  # warm caches
+    with CaptureQueriesContext(connection) as created:
+        console.entry_save(**{**common, "uuid": uuid.uuid4()}, text="Mục mới.")
+    with CaptureQueriesContext(connection) as edited:
+        console.entry_save(**common, text="Khai mạc hội nghị đối thoại.", base_version=2)
+    assert len(_counted(created)) == 3  # the session, the revision, the INSERT
+    assert len(_counted(edited)) == 4  # the entry and its session, the revision, UPDATE, history
+
+
+# --- the optimistic version check --------------------------------------------------------------
+
+
+def _between_read_and_claim(monkeypatch, action) -> None:
+    """Run `action` once the save has read the entry (or the session), before its transaction
+    begins: what a concurrent request could do in that moment."""
+    check = console._check_open
+    pending = [action]
+
+    def check_after(session):
+        if pending:
+            pending.pop()()  # its own saves pass straight through
+        return check(session)
+
+    monkeypatch.setattr(console, "_check_open", check_after)
+
+
+def test_an_edit_saved_meanwhile_is_not_overwritten(world, running, login, monkeypatch):
+    client = login(world.secretary_a)
+    entry_uuid = uuid.uuid4()
+    save(client, running.session, uuid_=entry_uuid, text="Bản gốc.")
+    entry = MinutesEntry.objects.get(uuid=entry_uuid)
+
+    def other_secretary_saves():
+        console.entry_save(
+            actor=running.secretary_a2,
+            session=running.session,
+            uuid=entry_uuid,
+            kind="speech",
+            text="Sửa của thư ký hai.",
+            base_version=1,
+        )
+
+    _between_read_and_claim(monkeypatch, other_secretary_saves)
+    revision = _revision(running.session)
+    changes = ChangeRecord.objects.count()
+    response = save(
+        client, running.session, uuid_=entry_uuid, text="Sửa của thư ký một.", base_version=1
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["current"]["text"] == "Sửa của thư ký hai."
+    assert body["current"]["version"] == 2
+    assert body["attempted_text"] == "Sửa của thư ký một."
+    assert body["errors"]["text"] == [vi(console.ENTRY_CONFLICT)]
+    assert vi(console.ENTRY_CONFLICT).startswith("Người khác đã sửa mục này")
+    entry.refresh_from_db()
+    assert (entry.text, entry.version, entry.updated_by) == (
+        "Sửa của thư ký hai.",
+        2,
+        running.secretary_a2,
+    )
+    # Only the other secretary's save moved the revision and left a history record.
+    assert _revision(running.session) == revision + 1
+    assert ChangeRecord.objects.count() == changes + 1
+    assert [c.changes["text"][1] for c in history(entry) if c.action == "updated"] == [
+        "Sửa của thư ký hai."
+    ]
+
+
+def test_edits_of_different_entries_do_not_conflict(world, running, login):
+    one, two = login(world.secretary_a), client_for(running.secretary_a2)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    save(one, running.session, uuid_=first, text="Mục một.")
+    save(two, running.session, uuid_=second, text="Mục hai.")
+    # Both start from version 1 of their own entry: neither is stale.
+    a = save(one, running.session, uuid_=first, text="Mục một, sửa.", base_version=1)
+    b = save(two, running.session, uuid_=second, text="Mục hai, sửa.", base_version=1)
+    assert (a.status_code, b.status_code) == (200, 200)
+    stored = dict(MinutesEntry.objects.values_list("uuid", "text"))
+    assert stored == {first: "Mục một, sửa.", second: "Mục hai, sửa."}
+
+
+def test_minutes_finalised_while_a_save_was_on_its_way_refuse_it(
+    world, running, login, monkeypatch, fake_pdf
+):
+    client = login(world.secretary_a)
+    save(client, running.session, text="Bế mạc.")
+
+    def finalised_meanwhile():
+        end(world, running.session)
+        finalise(world, running.session)
+
+    _between_read_and_claim(monkeypatch, finalised_meanwhile)
+    response = save(client, running.session, text="Thêm sau khi chốt.")
+    assert response.status_code == 400
+    assert response.json()["final"] is True
+    assert list(MinutesEntry.objects.values_list("text", flat=True)) == ["Bế mạc."]
+
+
+def test_reopened_minutes_take_entries_again(world, running, login, fake_pdf):
+    from sessions import minutes as minutes_service
+
+    client = login(world.secretary_a)
+    end(world, running.session)
+    finalise(world, running.session)
+    assert DialogueSession.objects.get(pk=running.session.pk).minutes_final
+    assert save(client, running.session).status_code == 400
+    minutes_service.minutes_reopen(
+        actor=world.organiser_a, session=running.session, reason="Thiếu ý kiến của ông Ba."
+    )
+    assert not DialogueSession.objects.get(pk=running.session.pk).minutes_final
+    assert save(client, running.session, text="Ý kiến của ông Ba.").status_code == 201
+
+
+def test_a_stranger_gets_404_whatever_the_body(world, running, login):
+    client = login(world.secretary_a)
+    entry_uuid = uuid.uuid4()
+    save(client, running.session, uuid_=entry_uuid, text="Bản gốc.")
+    stranger = client_for(running.secretary_a3)  # secretary of the other session
+    for extra in ({}, {"base_version": 1}, {"speaker": running.one.pk}):
+        response = save(stranger, running.session, uuid_=entry_uuid, text="Của người lạ.", **extra)
+        assert response.status_code == 404
+    assert MinutesEntry.objects.get().text == "Bản gốc."
+
+
+def test_a_speaker_pk_out_of_range_is_refused_like_a_foreign_one(world, running, login):
+    response = save(login(world.secretary_a), running.session, speaker=2**70)
+    assert response.status_code == 400
+    assert response.json()["errors"]["speaker"] == [vi(console.SPEAKER_OTHER_SESSION)]
+
+
+# --- revisions and numbers ---------------------------------------------------------------------
+
+
+def test_each_save_claims_the_next_revision_and_stamps_its_row(world, running, login):
+    client = login(world.secretary_a)
+    before = _revision(running.session)
+    uuids = [uuid.uuid4() for _ in range(3)]
+    for entry_uuid in uuids:
+        save(client, running.session, uuid_=entry_uuid)
+    save(client, running.session, uuid_=uuids[0], text="Sửa.", base_version=1)
+    revs = dict(MinutesEntry.objects.values_list("uuid", "rev"))
+    assert _revision(running.session) == before + 4
+    assert [revs[u] for u in uuids] == [before + 4, before + 2, before + 3]
+
+
+def test_a_refused_save_claims_no_revision(world, running, login):
+    client = login(world.secretary_a)
+    before = _revision(running.session)
+    assert save(client, running.session, text=" ").status_code == 400
+    assert save(client, running.session, speaker=running.other_speaker.pk).status_code == 400
+    assert _revision(running.session) == before
+
+
+def test_a_create_sent_again_keeps_the_number_and_the_revision(world, running, login):
+    client = login(world.secretary_a)
+    entry_uuid = uuid.uuid4()
+    first = save(client, running.session, uuid_=entry_uuid, text="Khai mạc.")
+    revision = _revision(running.session)
+    again = save(client, running.session, uuid_=entry_uuid, text="Khai mạc.")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["entry"] == first.json()["entry"]
+    assert _revision(running.session) == revision
+
+
+def test_numbers_follow_the_last_entry_even_when_rows_were_loaded_in_bulk(world, running, login):
+    client = login(world.secretary_a)
+    save(client, running.session, text="Một.")
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(session=running.session, uuid=uuid.uuid4(), seq=seq, kind="note", text="x")
+        for seq in (5, 9)
+    )
+    response = save(client, running.session, text="Sau cùng.")
+    assert response.json()["entry"]["seq"] == 10
+
+
+def test_deltas_after_interleaved_saves_give_the_full_state(world, running, login):
+    """Two secretaries alternate creates and edits; the watcher polls between some of them."""
+    one, two = login(world.secretary_a), client_for(running.secretary_a2)
+    watcher = client_for(world.organiser_a)
+    state = poll(watcher, running.session).json()
+    mine, theirs = [], []
+    for step in range(12):
+        client, own = (one, mine) if step % 2 else (two, theirs)
+        if own and step % 3 == 0:
+            entry_uuid, version = own[-1]
+            response = save(
+                client, running.session, uuid_=entry_uuid, text=f"Sửa {step}.", base_version=version
+            )
+            own[-1] = (entry_uuid, response.json()["entry"]["version"])
+        else:
+            entry_uuid = uuid.uuid4()
+            save(
+                client,
+                running.session,
+                uuid_=entry_uuid,
+                text=f"Mục {step}.",
+                speaker=running.two.pk if step % 4 == 0 else None,
+            )
+            own.append((entry_uuid, 1))
+        if step % 3 == 1:
+            state = apply_delta(
+                state, poll_since(watcher, running.session, state["revision"]).json()
+            )
+    state = apply_delta(state, poll_since(watcher, running.session, state["revision"]).json())
+    assert comparable(state) == comparable(poll(watcher, running.session).json())
+    assert [e["seq"] for e in state["entries"]] == list(range(1, len(mine) + len(theirs) + 1))
+
+
+def test_the_service_keeps_refusing_what_it_refused(world, running):
+    with pytest.raises(ValidationError) as refused:
+        console.entry_save(
+            actor=world.secretary_a,
+            session=running.session.pk,
+            uuid=uuid.uuid4(),
+            kind="speech",
+            text="x",
+            speaker=running.other_speaker.pk,
+        )
+    assert refused.value.message_dict == {"speaker": [str(console.SPEAKER_OTHER_SESSION)]}
+    with pytest.raises(DialogueSession.DoesNotExist):
+        console.entry_save(
+            actor=world.secretary_a,
+            session=running.session.pk,
+            within=DialogueSession.objects.console_for(running.secretary_a3),
+            uuid=uuid.uuid4(),
+            kind="speech",
+            text="x",
+        )
+
+
+# --- two connections at once (PostgreSQL) ------------------------------------------------------
+
+
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite lets one writer in at a time)")
+
+
+def _in_threads(*jobs):
+    """Run each job in its own thread (its own database connection); re-raise their errors."""
+    errors = []
+
+    def run(job):
+        try:
+            job()
+        except BaseException as error:  # noqa: BLE001 - handed back to the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a save never finished (blocked?)"
+    if errors:
+        raise errors[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_secretaries_save_at_the_same_moment_without_waiting_on_each_other(world, running):
+    """Both saves read, check and reach the revision claim together (a barrier), then claim:
+    one waits for the other's commit only there, and both succeed with their own revision."""
+    _postgresql_only()
+    session = running.session
+    entries = {}
+    for secretary in (world.secretary_a, running.secretary_a2):
+        entry, _ = console.entry_save(
+            actor=secretary, session=session, uuid=uuid.uuid4(), kind="note", text="Gốc."
+        )
+        entries[secretary.pk] = entry
+    before = _revision(session)
+    barrier = threading.Barrier(2, timeout=20)
+    claim = console.claim_revision
+
+    def claim_together(*args, **kwargs):
+        barrier.wait()  # neither has locked anything yet: both got here
+        return claim(*args, **kwargs)
+
+    console.claim_revision = claim_together
+    try:
+
+        def edit_and_create(secretary):
+            def job():
+                entry = entries[secretary.pk]
+                console.entry_save(
+                    actor=secretary,
+                    session=session.pk,
+                    uuid=entry.uuid,
+                    kind="note",
+                    text=f"Sửa của {secretary.username}.",
+                    base_version=1,
+                )
+                console.entry_save(
+                    actor=secretary,
+                    session=session.pk,
+                    uuid=uuid.uuid4(),
+                    kind="note",
+                    text=f"Mục mới của {secretary.username}.",
+                )
+
+            return job
+
+        _in_threads(edit_and_create(world.secretary_a), edit_and_create(running.secretary_a2))
+    finally:
+        console.claim_revision = claim
+    rows = list(MinutesEntry.objects.filter(session=session).order_by("seq"))
+    assert [r.seq for r in rows] == [1, 2, 3, 4]
+    assert _revision(session) == before + 4
+    assert sorted(r.rev for r in rows[2:]) == [before + 3, before + 4]
+    # Numbers follow revisions (the order the saves committed in).
+    assert rows[2].rev < rows[3].rev
+    assert {r.text for r in rows[:2]} == {
+        f"Sửa của {world.secretary_a.username}.",
+        f"Sửa của {running.secretary_a2.username}.",
+    }
+    assert all(r.version == 2 for r in rows[:2])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_watcher_polling_during_concurrent_saves_misses_nothing(world, running):
+    _postgresql_only()
+    cache.clear()
+    session = running.session
+    saves_per_writer = 25
+    done = threading.Event()
+    watcher_states = []
+
+    def writer(secretary):
+        def job():
+            mine = []
+            for i in range(saves_per_writer):
+                if mine and i % 3 == 0:
+                    entry_uuid, version = mine[-1]
+                    entry, _ = console.entry_save(
+                        actor=secretary,
+                        session=session.pk,
+                        uuid=entry_uuid,
+                        kind="note",
+                        text=f"{secretary.username} sửa {i}",
+                        base_version=version,
+                    )
+                    mine[-1] = (entry_uuid, entry.version)
+                else:
+                    entry, _ = console.entry_save(
+                        actor=secretary,
+                        session=session.pk,
+                        uuid=uuid.uuid4(),
+                        kind="note",
+                        text=f"{secretary.username} mục {i}",
+                    )
+                    mine.append((entry.uuid, entry.version))
+
+        return job
+
+    def watcher():
+        client = client_for(world.organiser_a)
+        state = poll(client, session).json()
+        while not done.is_set():
+            state = apply_delta(state, poll_since(client, session, state["revision"]).json())
+        state = apply_delta(state, poll_since(client, session, state["revision"]).json())
+        watcher_states.append(state)
+        connections.close_all()
+
+    watching = threading.Thread(target=watcher)
+    watching.start()
+    try:
+        _in_threads(writer(world.secretary_a), writer(running.secretary_a2))
+    finally:
+        done.set()
+        watching.join(timeout=60)
+    (state,) = watcher_states
+    full = poll(client_for(world.organiser_a), session).json()
+    assert comparable(state) == comparable(full)
+    assert [e["seq"] for e in full["entries"]] == list(range(1, len(full["entries"]) + 1))
+
+
+# --- the minutes page in sections --------------------------------------------------------------
+
+
+def _long_minutes(world, session, count: int) -> None:
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(
+            session=session,
+            uuid=uuid.uuid4(),
+            seq=seq,
+            kind="speech",
+            text=f"Ý-KIẾN-SỐ-{seq:05d} về thu hồi đất làm đường liên thôn.",
+            created_by=world.secretary_a,
+            updated_by=world.secretary_a,
+        )
+        for seq in range(1, count + 1)
+    )
+
+
+def _numbers_shown(page) -> list[int]:
+    return [int(n) for n in re.findall(r'<li class="mb-2" id="entry-(\d+)"', page.text)]
+
+
+def test_a_long_minutes_page_shows_one_section_and_links_to_the_others(world, running, login):
+    from sessions.minutes_pages import ENTRIES_PER_PAGE
+
+    _long_minutes(world, running.session, 2 * ENTRIES_PER_PAGE + 50)
+    client = login(world.secretary_a)
+    url = reverse("session-minutes", args=[running.session.pk])
+    page = client.get(url)
+    assert _numbers_shown(page) == list(range(1, ENTRIES_PER_PAGE + 1))
+    assert "Ý-KIẾN-SỐ-00201" not in page.text
+    assert f'href="?entry={ENTRIES_PER_PAGE + 1}"' in page.text
+    assert len(page.content) < 100_000
+    # Following "next" from the first section shows every entry once, in order.
+    seen, response = [], page
+    while True:
+        numbers = _numbers_shown(response)
+        assert 0 < len(numbers) <= ENTRIES_PER_PAGE
+        seen += numbers
+        found = re.search(r'rel="next" href="\?entry=(\d+)"', response.text)
+        if not found:
+            break
+        response = client.get(url, {"entry": found.group(1)})
+        assert response.status_code == 200
+    assert seen == list(range(1, 2 * ENTRIES_PER_PAGE + 51))
+    assert 'rel="prev" href="?entry=201"' in response.text  # the last section links back
+
+
+def test_a_jump_to_an_entry_opens_its_section_scrolled_to_it(world, running, login):
+    _long_minutes(world, running.session, 450)
+    client = login(world.secretary_a)
+    url = reverse("session-minutes", args=[running.session.pk])
+    response = client.get(url, {"entry": 333})
+    assert response.status_code == 302
+    assert response.url == f"{url}?entry=201#entry-333"
+    shown = client.get(url, {"entry": 201})
+    assert _numbers_shown(shown) == list(range(201, 401))
+    # Beyond the end: the last section; nonsense: the first.
+    assert client.get(url, {"entry": 9999}).url == f"{url}?entry=401#entry-9999"
+    for nonsense in ("abc", "-5", "0", str(2**40)):
+        assert _numbers_shown(client.get(url, {"entry": nonsense}))[0] == 1
+
+
+def test_sections_follow_the_numbers_even_with_gaps(world, running, login):
+    from sessions import minutes_pages
+
+    seqs = [1, 2, 7, 8, 9, 30, 31]
+    MinutesEntry.objects.bulk_create(
+        MinutesEntry(session=running.session, uuid=uuid.uuid4(), seq=s, kind="note", text="x")
+        for s in seqs
+    )
+    page = minutes_pages.entries_page(running.session, entry=9, size=3)
+    assert page.sections == [(1, 7), (8, 30), (31, 31)]
+    assert [e.seq for e in page.entries] == [8, 9, 30]
+    assert (page.previous_first, page.next_first, page.total) == (1, 31, 7)
+
+
+def test_a_short_minutes_page_has_no_sections(world, running, login):
+    client = login(world.secretary_a)
+    save(client, running.session, text="Khai mạc.")
+    page = client.get(reverse("session-minutes", args=[running.session.pk]))
+    assert _numbers_shown(page) == [1]
+    assert "minutes-sections" not in page.text
+
+
+def test_the_minutes_document_still_holds_every_entry(world, running):
+    from django.template.loader import render_to_string
+
+    _long_minutes(world, running.session, 450)
+    html = render_to_string(documents.MINUTES_TEMPLATE, documents.minutes_context(running.session))
+    assert all(f"Ý-KIẾN-SỐ-{n:05d}" in html for n in range(1, 451))
+
+
+def test_the_minutes_page_lists_the_first_petitions_and_links_to_all(world, running, login):
+    from petitions.models import Field
+    from sessions.minutes_pages import PETITIONS_SHOWN
+
+    field = Field.objects.get(code="dat-dai-gpmb")
+    Petition.objects.bulk_create(
+        Petition(
+            session=running.session,
+            unit=running.session.unit,
+            source="at_session",
+            received_on=SESSION_DAY.date(),
+            petitioner_name="Người dân",
+            content=f"KIẾN-NGHỊ-{n:03d} về đường liên thôn.",
+            competence="commune",
+            field=field,
+        )
+        for n in range(1, PETITIONS_SHOWN + 6)
+    )
+    client = login(world.secretary_a)
+    page = client.get(reverse("session-minutes", args=[running.session.pk]))
+    shown = re.findall(r"KIẾN-NGHỊ-(\d{3})", page.text)
+    assert shown == [f"{n:03d}" for n in range(1, PETITIONS_SHOWN + 1)]
+    link = f"{reverse('petition-list')}?session={running.session.pk}"
+    assert f'href="{link}" id="all-petitions"' in page.text
+    listed = client.get(reverse("petition-list"), {"session": running.session.pk})
+    assert f"KIẾN-NGHỊ-{PETITIONS_SHOWN + 5:03d}" in listed.text  # the newest, not on the page
