@@ -27,6 +27,7 @@ class StyledForm:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _name_the_empty_choice(field)
             widget = field.widget
             if isinstance(widget, forms.RadioSelect):
                 # Django puts a choice widget's class on its container too: no class here, the
@@ -67,6 +68,21 @@ class StyledForm:
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+#: What an unchosen select reads, instead of Django's "---------" (lists' filters say "Tất cả").
+EMPTY_CHOICE = _("— Choose —")
+_DJANGO_DASHES = "---------"
+
+
+def _name_the_empty_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DJANGO_DASHES:
+            field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == ("", _DJANGO_DASHES):
+            field.choices = [("", EMPTY_CHOICE), *choices[1:]]
 
 
 def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -214,8 +230,8 @@ class UnitPicker(forms.Select):
         if queryset is None or len(queryset[: UNIT_PICKER_LIMIT + 1]) <= UNIT_PICKER_LIMIT:
             return super().render(name, value, attrs, renderer)
         chosen = queryset.filter(pk=value).first() if value not in (None, "") else None
-        # The field's own empty choice ("Tất cả" in a filter, "---------" where one is required).
-        empty = getattr(getattr(self.choices, "field", None), "empty_label", None) or "---------"
+        # The field's own empty choice ("Tất cả" in a filter, "— Chọn —" where one is required).
+        empty = getattr(getattr(self.choices, "field", None), "empty_label", None) or EMPTY_CHOICE
         self.choices = [("", empty)] + (
             [(chosen.pk, unit_label(chosen))] if chosen is not None else []
         )

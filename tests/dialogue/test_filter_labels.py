@@ -1,4 +1,5 @@
-"""Every list filter's empty choice reads "Tất cả", never Django's "---------" (issue 13)."""
+"""Every list filter's empty choice reads "Tất cả", and every other select's "— Chọn —", never
+Django's "---------" (issue 13)."""
 
 import re
 
@@ -46,3 +47,27 @@ def test_the_searchable_unit_picker_of_a_large_scope_offers_all_too(world, login
     assert response.status_code == 200
     assert "---------" not in response.text
     assert reverse("unit-search") in response.text  # the searchable picker, not a select
+
+
+FORM_PAGES = [
+    ("secretary_a", "petition-capture", "session"),
+    ("organiser_a", "petition-create", "session"),
+    ("organiser_a", "session-create", "plan"),
+]
+
+
+@override_settings(LANGUAGE_CODE="vi")
+@pytest.mark.parametrize("persona, name, needs", FORM_PAGES)
+def test_form_selects_name_their_empty_choice(world, login, persona, name, needs):
+    from sessions.models import DialogueSession
+    from tests.factories import make_plan, make_session
+
+    session = make_session(
+        make_plan(world.commune_a), actor=world.organiser_a, secretaries=[world.secretary_a]
+    )
+    DialogueSession.objects.filter(pk=session.pk).update(status="in_progress")
+    url = reverse(name, args=[session.pk if needs == "session" else session.plan_id])
+    response = login(getattr(world, persona)).get(url)
+    assert response.status_code == 200, url
+    assert "---------" not in response.text
+    assert "— Chọn —" in response.text
