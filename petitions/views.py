@@ -28,6 +28,7 @@ from petitions.forms import (
     ReceiptEmailForm,
 )
 from petitions.models import Petition, PetitionImport, Preparation
+from petitions.querysets import READ_ROLES
 from sessions.models import DialogueSession
 
 PAGE_SIZE = 50
@@ -66,7 +67,10 @@ def filtered_petitions(user, data):
     session = None
     if form.is_valid():
         data = form.cleaned_data
-        petitions = petitions.search(data["q"])
+        units = AdministrativeUnit.objects.where_user_is(user, *READ_ROLES)
+        if data["unit"]:
+            units = units.filter(path__startswith=data["unit"].path)
+        petitions = petitions.search(data["q"], units=units)
         if data["session"]:
             sessions = DialogueSession.objects.visible_to(user)
             session = get_object_or_404(sessions, pk=data["session"])
