@@ -9,7 +9,9 @@ word lists of bench.petitions, and the folded ``search`` column from the same li
 dialogue.textfold (so it is exactly what the services would store). The trigram index is dropped
 for the load and built again after, as a bulk load would. Measured: ``/petitions/?q=…`` as the
 national supervisor and as a supervisor of one province (1/34 of the rows), median of RUNS
-requests through django.test.Client after WARMUP, DEBUG off; the queries of a few more.
+requests through django.test.Client after WARMUP, DEBUG off; the queries of a few more. Then
+ASSIGNMENTS open assignments (bench.followups) and the HTML weight of each national list page,
+``lists.national.<page>.kb`` (budget ≤ 60 KB).
 """
 
 from __future__ import annotations
@@ -50,6 +52,19 @@ QUERIES = [
     ("rare", "karaoke", "a term in about 1 % of the rows"),
 ]
 BUDGET = "median ≤ 60 ms"
+#: The national supervisor's list pages weighed by `lists.national.<page>.kb` (issue 14).
+LIST_PAGES = [
+    ("petitions", "/petitions/"),
+    ("petitions_search", "/petitions/?q=nguyen+van+an"),
+    ("sessions", "/sessions/"),
+    ("plans", "/plans/"),
+    ("speakers", "/speakers/"),
+    ("overdue", "/overdue/"),
+    ("assignments", "/assignments/"),
+]
+LIST_BUDGET_KB = 60
+#: Open assignments given to the first petitions, so the overdue and assignment lists are full.
+ASSIGNMENTS = 100_000
 
 
 def _contents() -> list[str]:
@@ -213,13 +228,53 @@ def run() -> list[dict]:
                         "unit": "ms",
                         "budget": "report",
                         "note": (
-                            "SQL time of the page (median of the counted requests): the rest of "
-                            "the page is Python and template, mostly the unit filter's options "
-                            "in scope (issue 14 item 2, the unit autocomplete)"
+                            "SQL time of the page (median of the counted requests, every "
+                            "query of the page: session, device, scope's unit ids, the search); "
+                            "the rest of the page is Python and template"
                         ),
                     }
                 )
+        rows_out += _list_sizes(national, database, min(ASSIGNMENTS, total))
     return rows_out
+
+
+def _list_sizes(national, database: str, assignments: int) -> list[dict]:
+    """The HTML weight of each national list page (its first page, as the supervisor sees it),
+    with open assignments added for the follow-up lists."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from bench.followups import _insert_assignments
+    from followups.models import Assignment
+    from petitions.models import Petition
+
+    first_id = Petition.objects.order_by("pk").values_list("pk", flat=True).first()
+    today = timezone.localdate()
+    _insert_assignments(first_id, assignments, today=today, status="open", agency_shift=0)
+    overdue = Assignment.objects.overdue(on=today).count()
+    client = Client()
+    login_verified(client, national)
+    out = []
+    for page, url in LIST_PAGES:
+        m = _measure(client, url, runs=5)
+        response = client.get(url)
+        html = response.content.decode()
+        kb = len(response.content) / 1024
+        out.append(
+            {
+                "name": f"lists.national.{page}.kb",
+                "value": round(kb, 1),
+                "unit": "KB",
+                "budget": f"≤ {LIST_BUDGET_KB} KB",
+                "note": (
+                    f"GET {url} as the national supervisor: {html.count('<tr') - 1} table rows, "
+                    f"{html.count('<option')} <option>s; median {m['ms']:.1f} ms of 5, "
+                    f"{m['queries']} queries; {assignments:,} open assignments ({overdue:,} "
+                    f"overdue); {database}, {load_note()}"
+                ),
+            }
+        )
+    return out
 
 
 if __name__ == "__main__":
