@@ -70,8 +70,11 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         if scope.is_empty and not responder.agency_ids:
             return self.none()
         q = _unit_self_q(scope)
-        if responder.agency_ids:
-            q |= models.Q(agencies__id__in=sorted(responder.agency_ids))
+        if not responder.agency_ids:
+            # No join to the agencies, so no duplicate rows: no DISTINCT, which would read and
+            # sort every unit in scope before a picker takes its first few.
+            return self.filter(q)
+        q |= models.Q(agencies__id__in=sorted(responder.agency_ids))
         return self.filter(q).distinct()
 
     def where_user_is(self, user, *roles: str) -> "AdministrativeUnitQuerySet":
