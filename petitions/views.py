@@ -88,7 +88,10 @@ def petition_list(request):
     if (export := exports.response_for(request, "petitions")) is not None:
         return export
     petitions, form, session = filtered_petitions(request.user, request.GET)
-    page = keyset_page(petitions, order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    # The folded copy is as long as the content and only filtered on: not read back.
+    page = keyset_page(
+        petitions.defer("search"), order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE
+    )
     can_add = (
         session is not None
         and services.petitions_closed_reason(session) is None
