@@ -251,13 +251,13 @@ def _insert_petitions(communes: int, today: date) -> None:
              petitioner_phone, signatories, content, field_id, competence, scope, routing_reason,
              duplicate_of_id, times_raised, status, minutes_entry_id, answer_at_session,
              answered_by, is_resolved, created_by_id, created_at, updated_at, search,
-             reference, legal_hold, legal_hold_reason)
+             legal_hold, legal_hold_reason, reference)
         SELECT c.session_id, c.unit_id, 'hamlet_meeting', %(received)s::date - (g %% 30),
                'Công dân số ' || g, 'Thôn ' || (g %% 12 + 1), '', 1,
                ({_sql_text(CONTENTS)})[1 + g %% {len(CONTENTS)}] || ' (số ' || g || ').',
                (%(fields)s::bigint[])[1 + g %% %(nfields)s], 'commune', 'in_scope', '',
                NULL, 1 + g %% 3, 'assigned', NULL, '', '', false, NULL, now(), now(), '',
-               'BENCH-' || g, false, ''
+               false, '', 'BENCH-' || lpad(g::text, 8, '0')
         FROM generate_series(0, %(rows)s - 1) AS g
         JOIN bench_commune c ON c.idx = g %% %(communes)s
     """

@@ -9,7 +9,15 @@ word lists of bench.petitions, and the folded ``search`` column from the same li
 dialogue.textfold (so it is exactly what the services would store). The trigram index is dropped
 for the load and built again after, as a bulk load would. Measured: ``/petitions/?q=…`` as the
 national supervisor and as a supervisor of one province (1/34 of the rows), median of RUNS
-requests through django.test.Client after WARMUP, DEBUG off; the queries of a few more.
+requests through django.test.Client after WARMUP, DEBUG off; the queries of a few more. Then
+ASSIGNMENTS open assignments (bench.followups) and the HTML weight of each national list page,
+``lists.national.<page>.kb`` (budget ≤ 60 KB).
+
+The generator's arithmetic correlates some terms with the list order: "karaoke" (2.9 % of the
+rows) falls only in the last unresolved rank and "dat dai" (8.6 %) mostly late, so a national
+search for them reads the list-order index for hundreds of thousands of rows before its first
+page is full (the planner assumes matches spread evenly). A province's search intersects the unit
+and trigram indexes instead and does not depend on where the matches fall.
 """
 
 from __future__ import annotations
@@ -47,9 +55,22 @@ ROWS = int(os.environ.get("BENCH_SEARCH_ROWS", 1_000_000))
 QUERIES = [
     ("", "nguyen van an", "a full name, three terms (the issue's example)"),
     ("dat_dai", "dat dai", "two common terms"),
-    ("rare", "karaoke", "a term in about 1 % of the rows"),
+    ("rare", "karaoke", "a term in 2.9 % of the rows, all late in the list order"),
 ]
 BUDGET = "median ≤ 60 ms"
+#: The national supervisor's list pages weighed by `lists.national.<page>.kb` (issue 14).
+LIST_PAGES = [
+    ("petitions", "/petitions/"),
+    ("petitions_search", "/petitions/?q=nguyen+van+an"),
+    ("sessions", "/sessions/"),
+    ("plans", "/plans/"),
+    ("speakers", "/speakers/"),
+    ("overdue", "/overdue/"),
+    ("assignments", "/assignments/"),
+]
+LIST_BUDGET_KB = 60
+#: Open assignments given to the first petitions, so the overdue and assignment lists are full.
+ASSIGNMENTS = 100_000
 
 
 def _contents() -> list[str]:
@@ -77,7 +98,8 @@ def _insert(communes: int) -> None:
             (session_id, unit_id, source, received_on, petitioner_name, petitioner_address,
              petitioner_phone, signatories, content, field_id, competence, scope, routing_reason,
              duplicate_of_id, times_raised, status, minutes_entry_id, answer_at_session,
-             answered_by, is_resolved, created_by_id, created_at, updated_at, search)
+             answered_by, is_resolved, created_by_id, created_at, updated_at, search,
+             legal_hold, legal_hold_reason, reference)
         SELECT c.session_id, c.unit_id, 'hamlet_meeting', DATE '2026-09-01' + (g %% 90),
                (%(names)s::text[])[1 + n], (%(hamlets)s::text[])[1 + h], '', 1,
                (%(contents)s::text[])[1 + k] || ' ' || (%(tails)s::text[])[1 + t],
@@ -86,7 +108,8 @@ def _insert(communes: int) -> None:
                now(),
                (%(fnames)s::text[])[1 + n] || ' ' || (%(fhamlets)s::text[])[1 + h] || ' '
                || (%(fcontents)s::text[])[1 + k]
-               || CASE WHEN t = 0 THEN '' ELSE ' ' || (%(ftails)s::text[])[1 + t] END
+               || CASE WHEN t = 0 THEN '' ELSE ' ' || (%(ftails)s::text[])[1 + t] END,
+               false, '', 'BENCH-' || lpad(g::text, 8, '0')
         FROM (
             SELECT g::int AS g, ((g * 7919) %% %(nnames)s)::int AS n,
                    ((g * 31) %% %(nhamlets)s)::int AS h,
@@ -144,7 +167,7 @@ def run() -> list[dict]:
 
     from bench.followups import _country
     from petitions.models import Petition
-    from petitions.views import LIST_ORDER, PAGE_SIZE
+    from petitions.views import LIST_ORDER, PAGE_SIZE, filtered_petitions
 
     rows_out: list[dict] = []
     with throwaway_database():
@@ -180,12 +203,10 @@ def run() -> list[dict]:
             for suffix, query, what in QUERIES:
                 url = "/petitions/?" + "q=" + query.replace(" ", "+")
                 m = _measure(client, url)
-                qs = (
-                    Petition.objects.visible_to(user)
-                    .search(query)
-                    .select_related("field", "session")
-                    .order_by(*LIST_ORDER)[: PAGE_SIZE + 1]
-                )
+                # The page's own query (scope, search, and the scope's unit ids when small).
+                qs = filtered_petitions(user, {"q": query})[0].order_by(*LIST_ORDER)[
+                    : PAGE_SIZE + 1
+                ]
                 plan = _explain(qs)
                 trgm = "petition_search_trgm" in qs.explain()
                 name = f"petitions.search_1m.{scope}" + (f".{suffix}" if suffix else "")
@@ -213,13 +234,53 @@ def run() -> list[dict]:
                         "unit": "ms",
                         "budget": "report",
                         "note": (
-                            "SQL time of the page (median of the counted requests): the rest of "
-                            "the page is Python and template, mostly the unit filter's options "
-                            "in scope (issue 14 item 2, the unit autocomplete)"
+                            "SQL time of the page (median of the counted requests, every "
+                            "query of the page: session, device, scope's unit ids, the search); "
+                            "the rest of the page is Python and template"
                         ),
                     }
                 )
+        rows_out += _list_sizes(national, database, min(ASSIGNMENTS, total))
     return rows_out
+
+
+def _list_sizes(national, database: str, assignments: int) -> list[dict]:
+    """The HTML weight of each national list page (its first page, as the supervisor sees it),
+    with open assignments added for the follow-up lists."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from bench.followups import _insert_assignments
+    from followups.models import Assignment
+    from petitions.models import Petition
+
+    first_id = Petition.objects.order_by("pk").values_list("pk", flat=True).first()
+    today = timezone.localdate()
+    _insert_assignments(first_id, assignments, today=today, status="open", agency_shift=0)
+    overdue = Assignment.objects.overdue(on=today).count()
+    client = Client()
+    login_verified(client, national)
+    out = []
+    for page, url in LIST_PAGES:
+        m = _measure(client, url, runs=5)
+        response = client.get(url)
+        html = response.content.decode()
+        kb = len(response.content) / 1024
+        out.append(
+            {
+                "name": f"lists.national.{page}.kb",
+                "value": round(kb, 1),
+                "unit": "KB",
+                "budget": f"≤ {LIST_BUDGET_KB} KB",
+                "note": (
+                    f"GET {url} as the national supervisor: {html.count('<tr') - 1} table rows, "
+                    f"{html.count('<option')} <option>s; median {m['ms']:.1f} ms of 5, "
+                    f"{m['queries']} queries; {assignments:,} open assignments ({overdue:,} "
+                    f"overdue); {database}, {load_note()}"
+                ),
+            }
+        )
+    return out
 
 
 if __name__ == "__main__":

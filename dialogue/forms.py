@@ -227,7 +227,16 @@ class UnitPicker(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         queryset = getattr(self.choices, "queryset", None)
-        if queryset is None or len(queryset[: UNIT_PICKER_LIMIT + 1]) <= UNIT_PICKER_LIMIT:
+        if queryset is None:
+            return super().render(name, value, attrs, renderer)
+        units = list(queryset[: UNIT_PICKER_LIMIT + 1])
+        if len(units) <= UNIT_PICKER_LIMIT:
+            # The options from the rows just read, not from a second query.
+            iterator = self.choices
+            empty = iterator.field.empty_label
+            self.choices = ([("", empty)] if empty is not None else []) + [
+                iterator.choice(unit) for unit in units
+            ]
             return super().render(name, value, attrs, renderer)
         chosen = queryset.filter(pk=value).first() if value not in (None, "") else None
         # The field's own empty choice ("Tất cả" in a filter, "— Chọn —" where one is required).

@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.forms import DateInput, StyledForm, apply_service_errors
+from dialogue.forms import DateInput, StyledForm, UnitPicker, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
 from followups import annual_report, services
 from followups.models import AnnualReport, Assignment, ConclusionNotice, Response
@@ -248,23 +248,29 @@ class ExtensionDecisionForm(StyledForm, forms.Form):
 
 # --- the overdue list ------------------------------------------------------------------------
 
-#: At most this many units are offered in the unit filter; deeper units are reached by link.
+#: At most this many agencies are offered in the agency filter.
 UNIT_CHOICE_LIMIT = 300
 
 
 class OverdueFilterForm(StyledForm, forms.Form):
     """The filters of the overdue list. The unit and agency fields accept anything in the
-    user's scope, but offer only a short list (the scope's top units and one level below,
-    the agencies serving the chosen unit): a national scope has thousands of each."""
+    user's scope, but neither offers the whole scope (a national one has 3,400 units and
+    17,000 agencies): the unit is the searchable picker of the other lists, and the agency
+    select offers the agencies serving the chosen unit (choose a commune for its agencies)."""
 
     unit = forms.ModelChoiceField(
         label=_("Administrative unit"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
         empty_label=_("All"),
+        widget=UnitPicker(),
     )
     agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All")
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        help_text=_("Choose a unit and filter to list its agencies."),
     )
     field = forms.ModelChoiceField(
         label=_("Field"),
@@ -281,20 +287,16 @@ class OverdueFilterForm(StyledForm, forms.Form):
         self.fields["unit"].queryset = units
         self.fields["agency"].queryset = agencies
 
-    def offer(self, *, units, agencies) -> None:
-        """Replace the rendered options (validation still uses the whole scope)."""
-        data = getattr(self, "cleaned_data", {})
-        for name, rows, label in (
-            ("unit", list(units), str),
-            ("agency", list(agencies), agency_label),
-        ):
-            chosen = data.get(name)
-            if chosen is not None and chosen not in rows:
-                rows.append(chosen)
-            self.fields[name].widget.choices = [
-                ("", self.fields[name].empty_label),
-                *((row.pk, label(row)) for row in rows),
-            ]
+    def offer(self, *, agencies) -> None:
+        """Replace the agency options (validation still uses the whole scope)."""
+        rows = list(agencies)
+        chosen = getattr(self, "cleaned_data", {}).get("agency")
+        if chosen is not None and chosen not in rows:
+            rows.append(chosen)
+        self.fields["agency"].widget.choices = [
+            ("", self.fields["agency"].empty_label),
+            *((row.pk, agency_label(row)) for row in rows),
+        ]
 
 
 # --- the annual report -----------------------------------------------------------------------

@@ -522,7 +522,6 @@ def filtered_overdue(user, data, *, today, calendar=None):
     """The overdue list as the user filtered it, with the filter form offering the choices near
     the top of the user's scope (the page and followups.exports)."""
     roots = _overdue_roots(user)
-    root_ids = [unit.pk for unit in roots]
     around = sorted({pk for unit in roots for pk in (*unit.ancestor_ids, unit.pk)})
     scope_units = AdministrativeUnit.objects.where_user_is(user, *OVERDUE_ROLES)
     form = OverdueFilterForm(
@@ -549,9 +548,6 @@ def filtered_overdue(user, data, *, today, calendar=None):
             bound = calendar.add_working_days(today + timedelta(days=1), -data["min_days"])
             assignments = assignments.filter(due_on__lt=bound)
     form.offer(
-        units=scope_units.filter(Q(pk__in=root_ids) | Q(parent_id__in=root_ids)).order_by("path")[
-            :UNIT_CHOICE_LIMIT
-        ],
         agencies=(
             Agency.objects.serving(unit)
             if unit is not None

@@ -28,6 +28,7 @@ from petitions.forms import (
     ReceiptEmailForm,
 )
 from petitions.models import Petition, PetitionImport, Preparation
+from petitions.querysets import READ_ROLES
 from sessions.models import DialogueSession
 
 PAGE_SIZE = 50
@@ -66,7 +67,10 @@ def filtered_petitions(user, data):
     session = None
     if form.is_valid():
         data = form.cleaned_data
-        petitions = petitions.search(data["q"])
+        units = AdministrativeUnit.objects.where_user_is(user, *READ_ROLES)
+        if data["unit"]:
+            units = units.filter(path__startswith=data["unit"].path)
+        petitions = petitions.search(data["q"], units=units)
         if data["session"]:
             sessions = DialogueSession.objects.visible_to(user)
             session = get_object_or_404(sessions, pk=data["session"])
@@ -84,7 +88,10 @@ def petition_list(request):
     if (export := exports.response_for(request, "petitions")) is not None:
         return export
     petitions, form, session = filtered_petitions(request.user, request.GET)
-    page = keyset_page(petitions, order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    # The folded copy is as long as the content and only filtered on: not read back.
+    page = keyset_page(
+        petitions.defer("search"), order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE
+    )
     can_add = (
         session is not None
         and services.petitions_closed_reason(session) is None

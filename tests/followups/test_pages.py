@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dialogue import storage
+from dialogue.forms import UNIT_PICKER_LIMIT
 from dialogue.models import CHANGE_VALUE_LABELS, Role
 from dialogue.workcalendar import get_calendar
 from followups import services
@@ -26,7 +27,14 @@ from followups.models import Assignment, ConclusionNotice, Extension
 from petitions import services as petition_services
 from petitions.models import Field, Petition
 from sessions.models import Minutes
-from tests.factories import UserFactory, issue_notice, make_held_session, member
+from tests.factories import (
+    AgencyFactory,
+    UnitFactory,
+    UserFactory,
+    issue_notice,
+    make_held_session,
+    member,
+)
 from tests.helpers import english, field_block, field_errors, shown, widget_is_invalid
 from tests.pdf import pdf_text
 
@@ -725,6 +733,32 @@ def test_overdue_total_is_counted_once_per_scope_filters_and_minute(world, login
         # Another day is another question (the rows overdue change with it).
         Assignment.objects.filter(pk=overdue["b"].pk).update(due_on=date(2027, 1, 20))
         assert login(world.supervisor).get(reverse("overdue-list")).context["total"] == 2
+
+
+def test_the_overdue_unit_filter_of_a_large_scope_is_the_searchable_picker(world, login, overdue):
+    # A national supervisor's scope has thousands of units and agencies: neither is a select
+    # of all of them. A commune deep in the tree is reached by the search box, and once chosen
+    # its agencies (and those above it) are offered.
+    for n in range(UNIT_PICKER_LIMIT + 5):
+        commune = UnitFactory(name=f"Xã số {n}", parent=world.province)
+        AgencyFactory(unit=commune, name=f"Công an xã số {n}")
+    with at(date(2027, 1, 12)):
+        client = login(world.supervisor)
+        page = client.get(reverse("overdue-list"))
+        chosen = client.get(reverse("overdue-list"), {"unit": world.commune_a.pk})
+    assert reverse("unit-search") in page.text
+    assert re.findall(r'<option value="(\d*)"', field_block_of(page.text, "unit")) == [""]
+    assert len(re.findall(r"<option", page.text)) < 60
+    unit_options = re.findall(r'<option value="(\d*)"', field_block_of(chosen.text, "unit"))
+    assert unit_options == ["", str(world.commune_a.pk)]
+    agency_block = field_block_of(chosen.text, "agency")
+    agency_options = set(re.findall(r'<option value="(\d+)"', agency_block))
+    assert {str(world.agency_a1.pk), str(world.agency_a2.pk)} <= agency_options
+    assert str(world.agency_b1.pk) not in agency_options
+    assert {a.pk for a in chosen.context["page"].rows} == {
+        overdue["land"].pk,
+        overdue["environment"].pk,
+    }
 
 
 def field_block_of(html: str, name: str) -> str:

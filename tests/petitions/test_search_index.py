@@ -1,9 +1,9 @@
 """Search served by the trigram index on PostgreSQL, with the same results as SQLite's scan.
 
-The first test runs on whichever database is active (CI runs both) and checks every query
-against the definition: a row matches when each folded term occurs in its folded text. The
-second checks, on PostgreSQL, that the migration built the index and that the query shape
-`search` produces is one the index serves.
+The tests run on whichever database is active (CI runs both) and check every query against the
+definition: a row matches when each folded term occurs in its folded text; the list pages the
+matches in scope in list order. The last checks, on PostgreSQL, that the migration built the
+index and that the query shape `search` produces is one the index serves.
 """
 
 from __future__ import annotations
@@ -12,10 +12,16 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
+from dialogue import querysets
+from dialogue.models import AdministrativeUnit
+from dialogue.pagination import keyset_page
+from dialogue.querysets import essential_terms
 from dialogue.textfold import fold, fold_query, search_document
 from petitions.models import Petition
-from tests.factories import make_petition, make_plan, make_session
+from petitions.views import LIST_ORDER, filtered_petitions
+from tests.factories import UnitFactory, make_petition, make_plan, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +61,11 @@ def petitions(world):
     session = make_session(make_plan(world.commune_a, actor=world.organiser_a))
     template = make_petition(session, actor=world.organiser_a)
     rng = random.Random(14)
+    # Spread over the supervisor's province (two communes, the district), a commune of another
+    # province, and several list ranks, so scope, unit filter and order all matter.
+    district = world.commune_a.parent
+    units = [world.commune_a, world.commune_b, district, world.other_province]
+    units.append(UnitFactory(name="Xã Khác", parent=world.other_province))
     clones = []
     for i in range(120):
         name, matter = rng.choice(NAMES), rng.choice(MATTERS)
@@ -62,7 +73,9 @@ def petitions(world):
         clones.append(
             Petition(
                 session_id=template.session_id,
-                unit_id=template.unit_id,
+                unit_id=units[i % len(units)].pk,
+                times_raised=1 + rng.randrange(3),
+                is_resolved=rng.random() < 0.3,
                 source=template.source,
                 received_on=template.received_on,
                 field_id=template.field_id,
@@ -81,6 +94,63 @@ def test_search_finds_exactly_the_rows_whose_folded_text_holds_every_term(petiti
         terms = fold_query(query)
         expected = {pk for pk, text in petitions.items() if all(t in fold(text) for t in terms)}
         assert set(Petition.objects.search(query).values_list("pk", flat=True)) == expected, query
+
+
+def test_a_term_inside_another_is_not_checked_twice():
+    assert essential_terms(["nguyen", "van", "an"]) == ["nguyen", "van"]
+    assert essential_terms(["an", "an"]) == ["an"]
+    assert essential_terms(["dat", "dai"]) == ["dat", "dai"]
+    assert essential_terms(["thon", "dong", "dat"]) == ["thon", "dong", "dat"]
+    assert essential_terms([]) == []
+
+
+def _pages(user, query: str, unit=None) -> list[int]:
+    """Every petition the list shows for `query`, following its keyset pages (7 rows each)."""
+    data = {"q": query, **({"unit": unit.pk} if unit else {})}
+    shown, cursor = [], None
+    while True:
+        qs, form, _session = filtered_petitions(user, data)
+        assert form.is_valid(), form.errors
+        page = keyset_page(qs, order=LIST_ORDER, cursor=cursor, size=7)
+        shown += [p.pk for p in page.rows]
+        if page.next_cursor is None:
+            return shown
+        cursor = page.next_cursor
+
+
+def _expected(query: str, unit_paths: tuple[str, ...]) -> list[int]:
+    terms = fold_query(query)
+    in_scope = Q(pk__in=[])
+    for path in unit_paths:
+        in_scope |= Q(unit__path__startswith=path)
+    rows = Petition.objects.filter(in_scope)
+    return [
+        pk
+        for pk, text in rows.order_by(*LIST_ORDER).values_list("pk", "search")
+        if all(t in fold(text) for t in terms)
+    ]
+
+
+@pytest.mark.parametrize("ids_limit", [1000, 1], ids=["scope-by-ids", "scope-by-path"])
+def test_the_list_pages_the_matches_in_scope_in_list_order(
+    world, petitions, monkeypatch, ids_limit
+):
+    # A small scope is also given to the query as unit ids; a large one is not. Both shapes
+    # must page through exactly the rows the definition gives, in list order.
+    monkeypatch.setattr(querysets, "SEARCH_UNIT_IDS", ids_limit)
+    district = AdministrativeUnit.objects.get(pk=world.commune_a.parent_id)
+    for query in QUERIES:
+        assert _pages(world.supervisor, query) == _expected(query, (world.province.path,)), query
+        assert _pages(world.supervisor, query, district) == _expected(query, (district.path,))
+    assert _pages(world.organiser_b, "de nghi") == _expected("de nghi", (world.commune_b.path,))
+
+
+def test_a_small_scope_is_named_by_unit_ids_and_a_large_one_is_not(world, petitions, monkeypatch):
+    qs, _form, _session = filtered_petitions(world.supervisor, {"q": "van"})
+    assert '"unit_id" IN (' in str(qs.query)
+    monkeypatch.setattr(querysets, "SEARCH_UNIT_IDS", 2)
+    qs, _form, _session = filtered_petitions(world.supervisor, {"q": "van"})
+    assert '"unit_id" IN (' not in str(qs.query)
 
 
 def test_postgresql_serves_search_from_the_trigram_index(petitions):
