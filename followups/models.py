@@ -644,11 +644,28 @@ class DashboardCell(models.Model):
     a_open = models.IntegerField(default=0)
     a_overdue = models.IntegerField(default=0)
     a_forwarded = models.IntegerField(default=0)
+    # Written by a rebuild or a merge: the only merged row of its key. Difference rows (the
+    # trackers, the roll) are not; the page ranks the country's agencies on the merged rows by
+    # an index and sums only the few agencies that have differences (followups.dashboard).
+    merged = models.BooleanField(_("merged"), default=False)
 
     class Meta:
         verbose_name = _("dashboard cell")
         verbose_name_plural = _("dashboard cells")
-        indexes = [models.Index(fields=["scope", "year", "kind"], name="dashboard_cell_scope_idx")]
+        indexes = [
+            models.Index(fields=["scope", "year", "kind", "agency"], name="dashboard_cell_key_idx"),
+            # The most overdue agencies of a scope, read in order (a country has some 17,000).
+            models.Index(
+                fields=["scope", "year", "-a_overdue", "-a_total", "agency"],
+                name="dashboard_cell_agency_rank_idx",
+                condition=models.Q(kind="agency", merged=True),
+            ),
+            models.Index(
+                fields=["scope", "year", "kind", "agency"],
+                name="dashboard_cell_difference_idx",
+                condition=models.Q(merged=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scope_id} {self.year} {self.kind}"

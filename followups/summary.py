@@ -206,7 +206,9 @@ def _difference(after: dict, before: dict) -> dict:
     return {key: vector for key, vector in cells.items() if any(vector)}
 
 
-def _write(cells: dict) -> int:
+def _write(cells: dict, *, merged: bool = False) -> int:
+    """Insert the cells; `merged` when they are the only merged row of their key (a rebuild or
+    a merge, which delete every row first), not differences."""
     rows = [
         DashboardCell(
             scope_id=key[0],
@@ -216,6 +218,7 @@ def _write(cells: dict) -> int:
             agency_id=key[4],
             field_id=key[5],
             month=key[6],
+            merged=merged,
             **dict(zip(COLUMNS, vector, strict=True)),
         )
         for key, vector in cells.items()
@@ -257,7 +260,7 @@ def rebuild(*, today: date | None = None) -> int:
         petition_rows(Petition.objects.all()).iterator(chunk_size=BATCH),
         assignment_rows(Assignment.objects.all(), today).iterator(chunk_size=BATCH),
     )
-    written = _write(cells)
+    written = _write(cells, merged=True)
     DashboardSummaryState.objects.filter(pk=state.pk).update(
         as_of=today, rebuilt_at=timezone.now(), compacted_at=timezone.now()
     )
@@ -306,7 +309,7 @@ def compact() -> int:
         for row in sums
         if any(row[f"s_{c}"] for c in COLUMNS)
     }
-    written = _write(cells)
+    written = _write(cells, merged=True)
     DashboardSummaryState.objects.filter(pk=state.pk).update(compacted_at=timezone.now())
     return written
 

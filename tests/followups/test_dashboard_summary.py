@@ -122,6 +122,7 @@ def test_cells_equal_a_full_recount_after_every_write(world):
     before = summary.stored()
     call_command("rebuild_dashboard_summary", "--today", "2026-12-25", stdout=None)
     assert summary.stored() == before
+    assert not DashboardCell.objects.filter(merged=False).exists()
 
 
 def test_the_page_corrects_for_days_the_cells_were_not_rolled(world):
@@ -199,3 +200,52 @@ def test_moving_a_unit_recounts_the_cells_under_the_new_tree(
     world.province.refresh_from_db()
     moved = dashboard.build(world.province, year=2026, today=date(2027, 1, 12))
     assert {row.unit.name: row.assignments.total for row in moved.children}["Xã A"] == 2
+
+
+def test_the_agencies_shown_are_the_most_overdue_of_merged_and_difference_rows(world, monkeypatch):
+    """The page ranks agencies on their merged rows by an index and sums only those with
+    difference rows: the agencies shown are the first of all of them, their cells summed."""
+    from dialogue.models import Agency
+
+    monkeypatch.setattr(dashboard, "AGENCIES_SHOWN", 3)
+    agencies = [Agency.objects.create(unit=world.province, name=f"Sở thử {i}") for i in range(6)]
+
+    def cell(agency, overdue, total, *, merged):
+        return DashboardCell(
+            scope=world.province,
+            year=2026,
+            kind=DashboardCell.Kind.AGENCY,
+            agency=agency,
+            a_total=total,
+            a_overdue=overdue,
+            a_open=total - overdue,
+            merged=merged,
+        )
+
+    DashboardCell.objects.bulk_create(
+        [
+            cell(agencies[0], 9, 20, merged=True),  # first until its difference below
+            cell(agencies[1], 5, 10, merged=True),
+            cell(agencies[2], 5, 12, merged=True),
+            cell(agencies[3], 1, 3, merged=True),
+            cell(agencies[4], 0, 1, merged=True),  # climbs to the top on its differences
+            cell(agencies[0], -8, -8, merged=False),
+            cell(agencies[4], 7, 7, merged=False),
+            cell(agencies[4], 4, 4, merged=False),
+            cell(agencies[5], 2, 2, merged=False),  # differences alone (no merged row yet)
+        ]
+    )
+    every = {}
+    for key, vector in summary.stored().items():
+        if key[:3] == (world.province.pk, 2026, summary.AGENCY):
+            every[key[4]] = (vector[summary.COLUMNS.index("a_overdue")], vector[6])
+    expected = sorted(every, key=lambda pk: (-every[pk][0], -every[pk][1], pk))[:3]
+    ranked = dashboard.agencies_ranked(world.province, 2026)
+    shown = [r["agency_id"] for r in ranked]
+    assert shown == expected == [agencies[i].pk for i in (4, 2, 1)]
+    assert [(r["s_a_overdue"], r["s_a_total"]) for r in ranked] == [(11, 12), (5, 12), (5, 10)]
+    assert ranked[0]["agency__name"] == "Sở thử 4"
+    # After the merge every agency has one merged row: the same agencies, the same sums.
+    summary.compact()
+    assert not DashboardCell.objects.filter(merged=False).exists()
+    assert dashboard.agencies_ranked(world.province, 2026) == ranked
