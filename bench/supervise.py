@@ -145,9 +145,13 @@ def _hand_sql(path: str, year: int, today: date) -> list[tuple[str, str, dict]]:
 
 
 def _hand_cells_sql(unit_id: int, path: str, year: int, today: date) -> list:
-    """What the page reads now in plain SQL: the summary cells of the unit (followups.summary)
-    and the live queries it keeps (communes, sessions, the ten oldest overdue)."""
+    """What the page reads now in plain SQL: the summary cells of the unit (followups.summary;
+    the agencies ranked on their merged rows, followups.dashboard.agencies_ranked) and the live
+    queries it keeps (the units below with their sessions, the ten oldest overdue)."""
+    from dialogue.models import AdministrativeUnit, Agency
+    from followups import summary
     from followups.models import DashboardCell
+    from sessions.models import DialogueSession
 
     c = DashboardCell._meta.db_table
     sums = ", ".join(
@@ -167,23 +171,57 @@ def _hand_cells_sql(unit_id: int, path: str, year: int, today: date) -> list:
             "a_forwarded",
         )
     )
-    params = {"scope": unit_id, "year": year}
+    u, s, ag = (
+        AdministrativeUnit._meta.db_table,
+        DialogueSession._meta.db_table,
+        Agency._meta.db_table,
+    )
+    a_sums = ", ".join(f"sum({col})" for col in summary.A_COLUMNS)
+    a_cols = ", ".join(summary.A_COLUMNS)
+    params = {
+        "scope": unit_id,
+        "year": year,
+        "path": path + "%",
+        "start": date(year, 1, 1),
+        "end": date(year + 1, 1, 1),
+    }
     live = {what: (sql, p) for what, sql, p in _hand_sql(path, year, today)}
+    differing = f"""SELECT agency_id FROM {c} WHERE scope_id = %(scope)s AND year = %(year)s
+                    AND kind = 'agency' AND NOT merged"""
     return [
-        ("communes", *live["communes"]),
-        ("sessions per unit", *live["sessions per unit"]),
+        (
+            "units below, communes and sessions",
+            f"""SELECT un.id, un.name, un.path,
+                  (un.valid_from IS NULL OR un.valid_from < %(end)s)
+                  AND ((un.is_active AND un.valid_to IS NULL) OR un.valid_to >= %(start)s),
+                  EXISTS (SELECT 1 FROM {u} k WHERE k.parent_id = un.id),
+                  (SELECT count(*) FROM {s} se WHERE se.unit_id = un.id
+                     AND se.status IN ('held', 'concluded', 'closed')
+                     AND se.starts_at >= %(start)s AND se.starts_at < %(end)s)
+                FROM {u} un WHERE un.path LIKE %(path)s""",
+            params,
+        ),
         (
             "cells per child, field and month",
             f"""SELECT kind, child_id, field_id, month, {sums} FROM {c}
-                WHERE scope_id = %(scope)s AND year = %(year)s AND kind <> 'agency'
+                WHERE scope_id = %(scope)s AND year = %(year)s
+                  AND kind IN ('child', 'field', 'month')
                 GROUP BY 1, 2, 3, 4""",
             params,
         ),
         (
-            "cells per agency (30 most overdue)",
-            f"""SELECT agency_id, {sums} FROM {c}
+            "cells of the agencies with difference rows",
+            f"""SELECT c.agency_id, ag.name, {a_sums} FROM {c} c JOIN {ag} ag ON ag.id = c.agency_id
                 WHERE scope_id = %(scope)s AND year = %(year)s AND kind = 'agency'
-                GROUP BY 1 ORDER BY sum(a_overdue) DESC, sum(a_total) DESC LIMIT 30""",
+                  AND agency_id IN ({differing}) GROUP BY 1, 2""",
+            params,
+        ),
+        (
+            "merged cells of the 30 most overdue other agencies",
+            f"""SELECT c.agency_id, ag.name, {a_cols} FROM {c} c JOIN {ag} ag ON ag.id = c.agency_id
+                WHERE scope_id = %(scope)s AND year = %(year)s AND kind = 'agency' AND merged
+                  AND agency_id NOT IN ({differing})
+                ORDER BY a_overdue DESC, a_total DESC, agency_id LIMIT 30""",
             params,
         ),
         ("ten oldest overdue", *live["ten oldest overdue"]),

@@ -51,6 +51,13 @@ class SearchableQuerySet(ScopedQuerySet):
         return qs
 
 
+def existed_in(year: int) -> Q:
+    """The condition of AdministrativeUnitQuerySet.existing_in (also usable as a column)."""
+    return Q(Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31))) & Q(
+        Q(valid_to__isnull=True, is_active=True) | Q(valid_to__gte=date(year, 1, 1))
+    )
+
+
 class AdministrativeUnitQuerySet(models.QuerySet):
     def subtree(self, unit) -> "AdministrativeUnitQuerySet":
         """The unit and every unit below it, one indexed prefix query."""
@@ -59,10 +66,7 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def existing_in(self, year: int) -> "AdministrativeUnitQuerySet":
         """Units that existed on some day of `year` (a merged unit counts for the years it
         lived); a unit switched off without dates is left out."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31)),
-            Q(valid_to__isnull=True, is_active=True) | Q(valid_to__gte=date(year, 1, 1)),
-        )
+        return self.filter(existed_in(year))
 
     def visible_to(self, user) -> "AdministrativeUnitQuerySet":
         scope = access.scope_for(user)

@@ -3,9 +3,10 @@
 Plain functions over querysets; the view resolves the unit through dialogue.access (a unit the
 user does not supervise is a 404) and passes it here. Petitions and assignments are read from the
 summary cells of the unit (followups.summary: a few dozen rows per unit and year, plus one per
-agency below it), sessions and communes live; each is one query, folded in Python into the totals
-and the rows per child unit, per agency, per field and per month, so the page costs the same
-queries at a commune and at the whole country, and no longer grows with the records.
+agency below it, of which only the most overdue are read), sessions and communes live (one query
+over the units below); each is folded in Python into the totals and the rows per child unit, per
+agency, per field and per month, so the page costs the same queries at a commune and at the whole
+country, and no longer grows with the records.
 
 Definitions (the year is the calendar year):
 
@@ -26,11 +27,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from dialogue.charts import Chart, bar_chart, paired_columns
 from dialogue.models import AdministrativeUnit, Agency
+from dialogue.querysets import existed_in
 from followups import summary
 from followups.models import Assignment, DashboardCell
 from sessions.models import DialogueSession
@@ -147,25 +160,27 @@ def _row_values(row: dict, fix: list[int] | None) -> dict:
 # --- the queries (one each) ------------------------------------------------------------------
 
 
-def sessions_held_of(unit: AdministrativeUnit, year: int):
-    return DialogueSession.objects.filter(
-        unit__path__startswith=unit.path, starts_at__year=year, status__in=HELD_STATUSES
-    )
-
-
-def communes_of(unit: AdministrativeUnit, year: int):
-    """The units without a unit below them, each with whether it held a dialogue that year."""
-    below = AdministrativeUnit.objects.filter(parent=OuterRef("pk"))
-    held = DialogueSession.objects.filter(
-        unit=OuterRef("pk"), starts_at__year=year, status__in=HELD_STATUSES
+def units_of(unit: AdministrativeUnit, year: int):
+    """Every unit of `unit`'s subtree as (pk, name, path, existed that year, has a unit below,
+    sessions it held that year): the communes and the sessions in one query."""
+    held = (
+        DialogueSession.objects.filter(
+            unit=OuterRef("pk"), starts_at__year=year, status__in=HELD_STATUSES
+        )
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return (
         AdministrativeUnit.objects.subtree(unit)
-        .existing_in(year)
-        .annotate(has_below=Exists(below), held=Exists(held))
-        .filter(has_below=False)
-        .values("pk", "name", "path", "held")
-        .order_by("path")
+        .annotate(
+            existed=ExpressionWrapper(existed_in(year), output_field=BooleanField()),
+            has_below=Exists(AdministrativeUnit.objects.filter(parent=OuterRef("pk"))),
+            held=Coalesce(Subquery(held), 0),
+        )
+        .values_list("pk", "name", "path", "existed", "has_below", "held")
+        .order_by()
     )
 
 
@@ -232,17 +247,22 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
     def row_for(path: str) -> ChildRow:
         return children.get(_child_key(path, unit.path), self_row)
 
-    # 2. Communes and whether each held its dialogue.
-    communes = list(communes_of(unit, year))
-    for commune in communes:
-        row = row_for(commune["path"])
-        row.communes += 1
-        row.communes_held += commune["held"]
-    # 3. Sessions held, per unit.
-    sessions_held = 0
-    for row in sessions_held_of(unit, year).values("unit__path").annotate(n=Count("pk")).order_by():
-        row_for(row["unit__path"]).sessions_held += row["n"]
-        sessions_held += row["n"]
+    # 2. Communes (units without a unit below) and whether each held its dialogue; sessions
+    # held, per unit.
+    communes, sessions_held, communes_without = 0, 0, []
+    for pk, name, path, existed, has_below, held in units_of(unit, year):
+        if held:
+            row_for(path).sessions_held += held
+            sessions_held += held
+        if existed and not has_below:
+            row = row_for(path)
+            row.communes += 1
+            communes += 1
+            if held:
+                row.communes_held += 1
+            else:
+                communes_without.append({"pk": pk, "name": name, "path": path})
+    communes_without.sort(key=lambda c: c["path"])
     # 4. The summary cells: per child unit, per field and per month (agencies below), with the
     # live correction for the days between the cells' judging day and today (normally none).
     fixes = summary.correction(unit, year, today, summary.as_of())
@@ -300,18 +320,19 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
         ancestors=ancestors,
         children=rows,
         sessions_held=sessions_held,
-        communes=len(communes),
-        communes_without=[c for c in communes if not c["held"]],
+        communes=communes,
+        communes_without=communes_without,
         petitions=petitions,
+        # Ties by name: the cells come in no set order.
         petitions_by_field=sorted(
             ((field_names[pk], t) for pk, t in by_field_p.items() if t.received),
-            key=lambda x: -x[1].received,
+            key=lambda x: (-x[1].received, x[0]),
         ),
         assignments=assignments,
         by_agency=[(a, t) for a, t in by_agency if t.total],
         by_field=sorted(
             ((field_names[pk], t) for pk, t in by_field_a.items() if t.total),
-            key=lambda x: -x[1].total,
+            key=lambda x: (-x[1].total, x[0]),
         ),
         months=[(m, received_by_month[m], resolved_by_month[m]) for m in range(1, 13)],
         oldest_overdue=oldest_overdue(unit, today),
