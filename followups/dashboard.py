@@ -251,11 +251,13 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
     # held, per unit.
     communes, sessions_held, communes_without = 0, 0, []
     for pk, name, path, existed, has_below, held in units_of(unit, year):
-        if held:
-            row_for(path).sessions_held += held
-            sessions_held += held
-        if existed and not has_below:
-            row = row_for(path)
+        is_commune = existed and not has_below
+        if not (held or is_commune):
+            continue
+        row = row_for(path)
+        row.sessions_held += held
+        sessions_held += held
+        if is_commune:
             row.communes += 1
             communes += 1
             if held:
@@ -263,7 +265,7 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
             else:
                 communes_without.append({"pk": pk, "name": name, "path": path})
     communes_without.sort(key=lambda c: c["path"])
-    # 4. The summary cells: per child unit, per field and per month (agencies below), with the
+    # 3. The summary cells: per child unit, per field and per month (agencies below), with the
     # live correction for the days between the cells' judging day and today (normally none).
     fixes = summary.correction(unit, year, today, summary.as_of())
     petitions, assignments = PetitionTally(), Tally()
@@ -297,7 +299,7 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
             resolved_by_month[row["month"]] += (
                 values["p_answered_at_session"] + values["a_on_time"] + values["a_late"]
             )
-    # 5. Assignments per agency: the most overdue first, as many as the page shows.
+    # 4. Assignments per agency: the most overdue first, as many as the page shows.
     by_agency = []
     for row in agencies_ranked(unit, year):
         key = (unit.pk, year, summary.AGENCY, None, row["agency_id"], None, None)
