@@ -209,7 +209,7 @@ def agencies_ranked(unit: AdministrativeUnit, year: int) -> list[dict]:
     tens of milliseconds. An agency without difference rows has exactly one merged row
     (followups.summary), read in order from an index; the agencies with differences (few once
     the nightly merge has run) are summed in full. The first AGENCIES_SHOWN of both together
-    are the first of all. Two queries of at most a few hundred rows."""
+    are the first of all. Two queries: the differing agencies summed, the others from the index."""
     cells = cells_of(unit, year).filter(kind=DashboardCell.Kind.AGENCY)
     differing = cells.filter(merged=False).values("agency_id")
     summed = list(
@@ -264,7 +264,7 @@ def build(unit: AdministrativeUnit, *, year: int, today: date) -> Dashboard:
                 row.communes_held += 1
             else:
                 communes_without.append({"pk": pk, "name": name, "path": path})
-    communes_without.sort(key=lambda c: c["path"])
+    communes_without.sort(key=lambda c: c["path"])  # tree order (byte order of the paths)
     # 3. The summary cells: per child unit, per field and per month (agencies below), with the
     # live correction for the days between the cells' judging day and today (normally none).
     fixes = summary.correction(unit, year, today, summary.as_of())
