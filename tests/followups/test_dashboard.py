@@ -3,6 +3,7 @@ through the unit tree, scope, charts as SVG with their tables, and the query bud
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -119,6 +120,9 @@ def test_page_drills_down_and_stays_in_scope(world, login, records):
         assert "<svg" in page.text and "<title>" in page.text
         assert page.text.count('class="chart-block') == 3
         assert "Xã B" in page.text
+        # Answered late and still overdue are two columns: two names, not "Quá hạn" twice.
+        header = re.search(r"<thead>(.*?)</thead>", page.text, flags=re.S).group(1)
+        assert header.count(">Quá hạn<") == 1 and header.count(">Trễ hạn<") == 1
         district = world.commune_a.parent
         assert f"?unit={district.pk}&amp;year=2026" in page.text
         page = client.get(reverse("dashboard"), {"unit": district.pk, "year": 2026})
