@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Left
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -557,6 +558,11 @@ def filtered_overdue(user, data, *, today, calendar=None):
     return assignments, form
 
 
+#: The start of a petition's content the overdue list reads: the page shows 100 characters,
+#: counted after NFC normalisation, and a Vietnamese character stored decomposed takes up to
+#: three code points.
+OVERDUE_CONTENT_CHARS = 400
+
 #: How long the overdue list's total is reused for the same scope and filters.
 OVERDUE_TOTAL_SECONDS = 60
 
@@ -590,19 +596,13 @@ def overdue_list(request):
     today, calendar = timezone.localdate(), get_calendar()
     assignments, form = filtered_overdue(user, request.GET, today=today, calendar=calendar)
     page = keyset_page(
-        assignments.select_related("petition__field", "agency", "unit").only(
-            "id",
-            "due_on",
-            "assigned_on",
-            "extended",
-            "petition",
-            "petition__content",
-            "petition__field",
-            "petition__field__name",
-            "agency",
-            "agency__name",
-            "unit",
-            "unit__name",
+        # The names as columns of the row, not four related objects per row (the page's
+        # largest CPU cost); the content cut in SQL (see OVERDUE_CONTENT_CHARS).
+        assignments.only("id", "due_on", "assigned_on", "extended", "petition").annotate(
+            content_start=Left("petition__content", OVERDUE_CONTENT_CHARS),
+            field_name=F("petition__field__name"),
+            agency_name=F("agency__name"),
+            unit_name=F("unit__name"),
         ),
         order=ASSIGNMENT_ORDER,
         cursor=request.GET.get("after"),
