@@ -220,6 +220,25 @@ def console_viewer(user_id: object, session_key: str, auth_hash: str) -> str:
     return f"{user_id}:{session_key}:{auth_hash}"
 
 
+#: How long a user's access to a console, once checked, answers its 304s without a query: less
+#: than the minute between two session renewals, so each renewal's poll checks again.
+ACCESS_KEPT_SECONDS = 30
+
+
+def may_poll(user: User, session_id: int) -> bool:
+    """May `user` use the console of session `session_id`, for a 304 that sends no data. Checked
+    in the database at most every ACCESS_KEPT_SECONDS per user and console (a yes is kept in
+    the cache), so polls that reach the view stay cheap and access taken away stops them
+    within a minute."""
+    key = f"console-access:{session_id}:{user.pk}"
+    if cache.get(key):
+        return True
+    allowed = DialogueSession.objects.console_for(user).filter(pk=session_id).exists()
+    if allowed:
+        cache.set(key, True, ACCESS_KEPT_SECONDS)
+    return allowed
+
+
 def minutes_of(session: DialogueSession) -> Minutes:
     minutes, _created = Minutes.objects.get_or_create(session=session)
     return minutes

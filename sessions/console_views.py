@@ -226,8 +226,8 @@ def console_state(request, pk: int):
     (console.console_viewer), so an unchanged poll is mostly answered 304 by
     sessions.middleware before the session, the user or the database are read. The polls that
     reach this view (about one a minute per session, when the session is renewed) check access
-    again before a 304: a user removed from the session's unit stops getting answers within a
-    minute, not only at its next change."""
+    again before a 304 (console.may_poll): a user removed from the session's unit stops getting
+    answers within a minute, not only at its next change."""
     current = console.revision(pk)
     if current is None:
         raise Http404
@@ -236,7 +236,7 @@ def console_state(request, pk: int):
     )
     tag = console.etag(pk, current, "console", viewer)
     if _not_modified(request, tag):
-        if not DialogueSession.objects.console_for(request.user).filter(pk=pk).exists():
+        if not console.may_poll(request.user, pk):
             raise Http404
         response = HttpResponseNotModified()
     else:

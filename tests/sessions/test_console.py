@@ -2230,3 +2230,18 @@ def test_with_redis_down_the_poll_goes_through_the_stack(world, running, setting
     # The session and the counter come from the database: answered by the view.
     assert response.status_code == 304
     assert len(captured.captured_queries) > 0
+
+
+def test_polls_through_the_view_check_access_at_most_twice_a_minute(world, running, login_verified):
+    client = login_verified(world.secretary_a)
+    tag = poll(client, running.session)["ETag"]
+    assert poll(client, running.session, tag).status_code == 304  # checks access, keeps the yes
+
+    def session_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert poll(client, running.session, tag).status_code == 304
+        return [q["sql"] for q in captured.captured_queries if "dialoguesession" in q["sql"]]
+
+    assert session_queries() == []
+    with time_machine.travel(SESSION_DAY + timedelta(seconds=console.ACCESS_KEPT_SECONDS)):
+        assert len(session_queries()) == 1
