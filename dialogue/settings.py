@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dialogue.middleware.ContentSecurityPolicyMiddleware",
+    # The console's unchanged poll answered 304 from the cache alone, before sessions and auth
+    # (it checks the session and the tag itself; anything else goes on): sessions.middleware.
+    "sessions.middleware.UnchangedPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dialogue.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -84,7 +84,8 @@ class EntryConflict(Exception):
         self.attempted_text = attempted_text
 
 
-def _revision_key(session_id: int) -> str:
+def revision_key(session_id: int) -> str:
+    """The cache key of the console's change counter (read directly by sessions.middleware)."""
     return f"console-revision:{session_id}"
 
 
@@ -171,7 +172,7 @@ def next_rev(locked: DialogueSession) -> int:
 
 
 def _advance_counter(session_id: int) -> None:
-    key = _revision_key(session_id)
+    key = revision_key(session_id)
     try:
         cache.incr(key)
     except ValueError:
@@ -185,7 +186,7 @@ def revision(session_id: int) -> int | None:
     """The console's change counter, from the cache (shared by all processes through Redis).
     None when the session does not exist. A lost counter restarts at a random value, so the
     tags change and every page fetches the state again; it never hides a change."""
-    key = _revision_key(session_id)
+    key = revision_key(session_id)
     value = cache.get(key)
     if value is None:
         stored = (
@@ -209,6 +210,33 @@ def etag(session_id: int, revision: int, view: str, viewer: str = "") -> str:
     access check, so the cheap path needs no access query and tells a stranger nothing."""
     mac = salted_hmac("console-etag", f"{view}:{session_id}:{revision}:{viewer}").hexdigest()
     return f'"{view}-{session_id}-{revision}-{mac[:16]}"'
+
+
+def console_viewer(user_id: object, session_key: str, auth_hash: str) -> str:
+    """Who a console tag is for: the user, the login session and its password-derived hash. A
+    tag matching it proves this very session was handed this revision after the full checks,
+    which is what lets sessions.middleware answer 304 without loading the user; a new login
+    (another session key) or another user never matches it."""
+    return f"{user_id}:{session_key}:{auth_hash}"
+
+
+#: How long a user's access to a console, once checked, answers its 304s without a query: less
+#: than the minute between two session renewals, so each renewal's poll checks again.
+ACCESS_KEPT_SECONDS = 30
+
+
+def may_poll(user: User, session_id: int) -> bool:
+    """May `user` use the console of session `session_id`, for a 304 that sends no data. Checked
+    in the database at most every ACCESS_KEPT_SECONDS per user and console (a yes is kept in
+    the cache), so polls that reach the view stay cheap and access taken away stops them
+    within a minute."""
+    key = f"console-access:{session_id}:{user.pk}"
+    if cache.get(key):
+        return True
+    allowed = DialogueSession.objects.console_for(user).filter(pk=session_id).exists()
+    if allowed:
+        cache.set(key, True, ACCESS_KEPT_SECONDS)
+    return allowed
 
 
 def minutes_of(session: DialogueSession) -> Minutes:

@@ -12,6 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,6 +79,11 @@ CONSOLE_TEXT = {
         "The petition form needs the connection: it opens when the connection returns."
     ),
 }
+
+
+#: The state is private to its user and always revalidated (the same on the 304s of
+#: sessions.middleware).
+STATE_CACHE_CONTROL = "no-cache, private"
 
 
 def _get_console_session(user, pk: int) -> DialogueSession:
@@ -216,19 +222,28 @@ def console_service_worker(request):
 @require_GET
 def console_state(request, pk: int):
     """The console's data as JSON: `?since=<revision>` asks only for what changed after it (the
-    first load asks for everything). An unchanged console answers 304 from the cache: the tag
-    was handed to this user after a full access check, so nothing else needs checking."""
+    first load asks for everything). The tag is for this user's login session
+    (console.console_viewer), so an unchanged poll is mostly answered 304 by
+    sessions.middleware before the session, the user or the database are read. The polls that
+    reach this view (about one a minute per session, when the session is renewed) check access
+    again before a 304 (console.may_poll): a user removed from the session's unit stops getting
+    answers within a minute, not only at its next change."""
     current = console.revision(pk)
     if current is None:
         raise Http404
-    tag = console.etag(pk, current, "console", str(request.user.pk))
+    viewer = console.console_viewer(
+        request.user.pk, request.session.session_key, request.session.get(HASH_SESSION_KEY, "")
+    )
+    tag = console.etag(pk, current, "console", viewer)
     if _not_modified(request, tag):
+        if not console.may_poll(request.user, pk):
+            raise Http404
         response = HttpResponseNotModified()
     else:
         session = _get_console_session(request.user, pk)
         response = JsonResponse(_state(session, _since(request)))
     response["ETag"] = tag
-    response["Cache-Control"] = "no-cache, private"
+    response["Cache-Control"] = STATE_CACHE_CONTROL
     return response
 
 

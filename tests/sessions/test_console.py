@@ -15,7 +15,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -30,8 +30,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from dialogue.audit import history
+from dialogue.middleware import RENEW_EVERY, RENEWED_KEY
 from dialogue.models import ChangeRecord, Role, StoredDocument
 from petitions.models import Petition
 from sessions import console, documents, services
@@ -2065,3 +2067,181 @@ def test_the_minutes_page_lists_the_first_petitions_and_links_to_all(world, runn
     assert f'href="{link}" id="all-petitions"' in page.text
     listed = client.get(reverse("petition-list"), {"session": running.session.pk})
     assert f"KIẾN-NGHỊ-{PETITIONS_SHOWN + 5:03d}" in listed.text  # the newest, not on the page
+
+
+# --- the early 304 (sessions.middleware) -------------------------------------------------------
+# A 304 from the cache alone for the user and login session the tag was handed to; the normal
+# rules for everything else.
+
+
+def watching(user, session):
+    """A console open for `user`: its first load (through the whole stack, which renews the
+    session) and the tag it got."""
+    client = client_for(user)
+    first = poll(client, session)
+    assert first.status_code == 200
+    return client, first["ETag"]
+
+
+def test_an_unchanged_poll_is_304_without_a_query(world, running, django_assert_num_queries):
+    client, tag = watching(world.secretary_a, running.session)
+    with django_assert_num_queries(0):
+        response = poll(client, running.session, tag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == tag
+
+
+def test_the_early_304_carries_the_headers_of_the_views_304(world, running):
+    client, tag = watching(world.secretary_a, running.session)
+    early = poll(client, running.session, tag)
+    # A session due for renewal goes through the whole stack: the view's own 304.
+    with time_machine.travel(SESSION_DAY + timedelta(seconds=RENEW_EVERY), tick=False):
+        late = poll(client, running.session, tag)
+    assert early.status_code == late.status_code == 304
+    for header in ("ETag", "Cache-Control"):
+        assert early[header] == late[header]
+    assert set(early["Vary"].split(", ")) == set(late["Vary"].split(", "))
+
+
+def test_a_poll_with_since_is_answered_early_too(world, running, django_assert_num_queries):
+    client, tag = watching(world.secretary_a, running.session)
+    revision = poll(client, running.session).json()["revision"]
+    url = reverse("console-state", args=[running.session.pk])
+    with django_assert_num_queries(0):
+        response = client.get(url, {"since": revision}, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 304
+
+
+def test_a_change_gets_the_delta(world, running, django_capture_on_commit_callbacks):
+    client, tag = watching(world.secretary_a, running.session)
+    revision = poll(client, running.session).json()["revision"]
+    assert poll(client, running.session, tag).status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client_for(running.secretary_a2), running.session, text="Ý kiến mới.")
+    url = reverse("console-state", args=[running.session.pk])
+    response = client.get(url, {"since": revision}, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 200
+    assert response["ETag"] != tag
+    body = response.json()
+    assert body["since"] == revision
+    assert [e["text"] for e in body["entries"]] == ["Ý kiến mới."]
+    assert poll(client, running.session, response["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize(("who", "status"), [("secretary_a2", 200), ("secretary_a3", 404)])
+def test_another_users_tag_is_not_answered_early(world, running, who, status):
+    _client, tag = watching(world.secretary_a, running.session)
+    other = getattr(running, who)
+    # The other user's session is fresh too, so only the tag keeps it off the early path.
+    client = client_for(other)
+    poll(client, running.session)
+    response = poll(client, running.session, tag)
+    assert response.status_code == status
+
+
+def test_a_tag_of_an_earlier_login_of_the_same_user_is_not_answered(world, running):
+    _old, tag = watching(world.secretary_a, running.session)
+    client, _new_tag = watching(world.secretary_a, running.session)
+    response = poll(client, running.session, tag)
+    assert response.status_code == 200
+
+
+def test_after_logout_the_tag_gets_the_login_page(world, running):
+    client, tag = watching(world.secretary_a, running.session)
+    assert poll(client, running.session, tag).status_code == 304
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("logout"))
+    # The browser may send the old cookie again: its session is gone.
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    response = poll(client, running.session, tag)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_access_gets_404(world, running):
+    client = client_for(running.secretary_a3)
+    poll(client, running.session)  # the session renewed: the next request could go early
+    assert poll(client, running.session, '"console-1-1-0000000000000000"').status_code == 404
+
+
+@pytest.mark.parametrize("garbage", ["*", "garbage", '"console-x-y-z"', ",,,", "é" * 300])
+def test_an_unreadable_if_none_match_gets_the_state(world, running, garbage):
+    client, _tag = watching(world.secretary_a, running.session)
+    response = poll(client, running.session, garbage)
+    assert response.status_code == 200
+    assert response.json()["status"] == "in_progress"
+
+
+def test_access_taken_away_stops_the_304s_within_a_minute(world, running):
+    client, tag = watching(running.secretary_a2, running.session)
+    running.session.secretaries.remove(running.secretary_a2)
+    # Within the minute the early path cannot know (it reads no database): it says "unchanged".
+    assert poll(client, running.session, tag).status_code == 304
+    with time_machine.travel(SESSION_DAY + timedelta(seconds=RENEW_EVERY), tick=False):
+        assert poll(client, running.session, tag).status_code == 404
+
+
+def test_a_poll_due_for_renewal_goes_through_and_renews_the_session(
+    world, running, django_assert_num_queries
+):
+    client, tag = watching(world.secretary_a, running.session)
+    later = SESSION_DAY + timedelta(seconds=RENEW_EVERY)
+    with time_machine.travel(later, tick=False):
+        assert poll(client, running.session, tag).status_code == 304
+        assert client.session[RENEWED_KEY] == int(later.timestamp())
+        with django_assert_num_queries(0):
+            assert poll(client, running.session, tag).status_code == 304
+
+
+def test_a_session_verified_with_a_device_always_goes_through(world, running, login_verified):
+    client = login_verified(world.secretary_a)
+    tag = poll(client, running.session)["ETag"]
+    response = poll(client, running.session, tag)
+    assert response.status_code == 304
+    assert DEVICE_ID_SESSION_KEY in client.session
+    # Through the whole stack: the device is read, as dialogue.middleware.TwoFactorMiddleware
+    # does on every request of such a session.
+    with CaptureQueriesContext(connection) as captured:
+        assert poll(client, running.session, tag).status_code == 304
+    assert any("otp_totp" in q["sql"] for q in captured.captured_queries)
+
+
+def test_without_the_counter_in_the_cache_the_poll_goes_through(world, running):
+    client, tag = watching(world.secretary_a, running.session)
+    # A lost counter (Redis restarted, or down behind the breaker) restarts at a fresh value:
+    # the stack answers, with the full state.
+    cache.delete(console.revision_key(running.session.pk))
+    assert poll(client, running.session, tag).status_code == 200
+
+
+def test_with_redis_down_the_poll_goes_through_the_stack(world, running, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dialogue.cache.ForgivingRedisCache",
+            # Nothing listens on port 1: every call fails and the breaker opens.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.05, "socket_timeout": 0.05},
+        }
+    }
+    client, tag = watching(world.secretary_a, running.session)
+    with CaptureQueriesContext(connection) as captured:
+        response = poll(client, running.session, tag)
+    # The session and the counter come from the database: answered by the view.
+    assert response.status_code == 304
+    assert len(captured.captured_queries) > 0
+
+
+def test_polls_through_the_view_check_access_at_most_twice_a_minute(world, running, login_verified):
+    client = login_verified(world.secretary_a)
+    tag = poll(client, running.session)["ETag"]
+    assert poll(client, running.session, tag).status_code == 304  # checks access, keeps the yes
+
+    def session_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert poll(client, running.session, tag).status_code == 304
+        return [q["sql"] for q in captured.captured_queries if "dialoguesession" in q["sql"]]
+
+    assert session_queries() == []
+    with time_machine.travel(SESSION_DAY + timedelta(seconds=console.ACCESS_KEPT_SECONDS)):
+        assert len(session_queries()) == 1
