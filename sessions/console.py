@@ -245,7 +245,11 @@ def minutes_of(session: DialogueSession) -> Minutes:
 
 
 def check_writable(session: DialogueSession) -> None:
-    check_not_final(session)
+    """Refuse writing to a session that is not in progress or whose minutes are final. The row
+    mirrors finality (`minutes_final`, kept by sessions.minutes), so the minutes are read only
+    to say who finalised them."""
+    if session.minutes_final:
+        check_not_final(session)
     if session.status not in WRITABLE_STATUSES:
         raise ValidationError(NOT_IN_PROGRESS, code="not_in_progress")
 
@@ -338,7 +342,7 @@ def entry_save(
     )
     if row is None:
         raise DialogueSession.DoesNotExist(session_id)
-    _check_open(row)
+    check_writable(row)
     if not text:
         raise ValidationError({"text": ENTRY_TEXT_REQUIRED})
     _check_typed(text=text, given_by=given_by)
@@ -384,7 +388,7 @@ def _entry_edit(
     base_version: int,
     given_by: str,
 ) -> MinutesEntry:
-    _check_open(existing.session)
+    check_writable(existing.session)
     if not text:
         raise ValidationError({"text": ENTRY_TEXT_REQUIRED})
     _check_typed(text=text, given_by=given_by)
@@ -469,14 +473,6 @@ def _speaker(speaker, speaker_id, row, session: DialogueSession) -> Speaker | No
     known = {"id": speaker_id, "session_id": session.pk, "full_name": name}
     names = [f.attname for f in Speaker._meta.concrete_fields if f.attname in known]
     return Speaker.from_db(connection.alias, names, [known[n] for n in names])
-
-
-def _check_open(session: DialogueSession) -> None:
-    """check_writable on a row just read: without a query unless it refuses."""
-    if session.minutes_final:
-        check_not_final(session)
-    if session.status not in WRITABLE_STATUSES:
-        raise ValidationError(NOT_IN_PROGRESS, code="not_in_progress")
 
 
 def _claim_open(session_id: int) -> int:

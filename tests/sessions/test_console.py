@@ -1584,7 +1584,7 @@ def test_the_service_alone_costs_three_queries_to_create_and_four_to_edit(world,
 def _between_read_and_claim(monkeypatch, action) -> None:
     """Run `action` once the save has read the entry (or the session), before its transaction
     begins: what a concurrent request could do in that moment."""
-    check = console._check_open
+    check = console.check_writable
     pending = [action]
 
     def check_after(session):
@@ -1592,7 +1592,7 @@ def _between_read_and_claim(monkeypatch, action) -> None:
             pending.pop()()  # its own saves pass straight through
         return check(session)
 
-    monkeypatch.setattr(console, "_check_open", check_after)
+    monkeypatch.setattr(console, "check_writable", check_after)
 
 
 def test_an_edit_saved_meanwhile_is_not_overwritten(world, running, login, monkeypatch):
