@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connections
-from django.db.models import BooleanField, GeneratedField, Q, QuerySet
+from django.db import connections, transaction
+from django.db.models import BooleanField, F, GeneratedField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 
@@ -139,6 +140,76 @@ def keyset_page(qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, siz
         except BadCursor:
             pass
     rows = list(qs[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        rows=rows,
+        next_cursor=encode_cursor(rows[-1], order) if has_more else None,
+        is_first=is_first,
+    )
+
+
+@contextmanager
+def _read_in_index_order(alias: str):
+    """On PostgreSQL, no bitmap scans for the next query (inside a transaction): the planner,
+    misjudging how rare a substring is, would otherwise combine the id range with the search
+    index and pay for every match in the country instead of reading the window in order."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_bitmapscan'), "
+            "set_config('enable_bitmapscan', 'off', true)"
+        )
+        (before, _off) = cursor.fetchone()
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", [before])
+
+
+#: A search page first reads at most this many ids back from its cursor (see `search_page`).
+SEARCH_WINDOW = 10_000
+
+
+def search_page(qs: QuerySet, *, cursor: str | None, size: int, window: int = 0) -> Page:
+    """The page of search matches in `qs` after `cursor`, newest first (by id), in two reads
+    whose cost is bounded whatever the terms.
+
+    No database can estimate how many rows hold a substring (PostgreSQL also multiplies the
+    terms' guesses as if they were independent), so a single ORDER BY … LIMIT either walks the
+    id index through a whole country for terms it wrongly takes for common, or collects and sorts
+    every match of terms it wrongly takes for rare. Here:
+
+    1. the newest `window` ids before the cursor, read in id order: at most `window` rows, and
+       enough for a page whenever the terms are common;
+    2. only if that leaves the page short, the older matches, found through the search index and
+       sorted (the sort key is an expression, so no plan walks the id index): few, since the
+       recent window held fewer than a page of them.
+
+    The rows are exactly those of ``qs.order_by("-id")`` after the cursor."""
+    order = ("-id",)
+    window = window or SEARCH_WINDOW
+    upper, is_first = None, True
+    if cursor:
+        try:
+            (upper,) = decode_cursor(cursor, qs, order)
+            is_first = False
+        except BadCursor:
+            pass
+    if upper is None:
+        newest = qs.model._base_manager.using(qs.db).order_by("-pk").values_list("pk", flat=True)
+        upper = (newest.first() or 0) + 1
+    lower = max(upper - window, 0)
+    recent = qs.filter(pk__lt=upper, pk__gte=lower).order_by("-pk")[: size + 1]
+    with transaction.atomic(using=qs.db), _read_in_index_order(qs.db):
+        rows = list(recent)
+    if len(rows) <= size and lower > 0:
+        older = qs.filter(pk__lt=lower).order_by((F("pk") + 0).desc())
+        rows += list(older[: size + 1 - len(rows)])
     has_more = len(rows) > size
     rows = rows[:size]
     return Page(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogue.exports import Column, Export, querydict, register
-from petitions.views import LIST_ORDER, filtered_petitions
+from petitions.views import filtered_petitions, list_order
 
 COLUMNS = [
     Column("Số", lambda p: p.pk, 8),
@@ -23,9 +23,9 @@ COLUMNS = [
 
 @register("petitions")
 def petitions_export(user, params: dict) -> Export:
-    petitions, _form, _session = filtered_petitions(user, querydict(params))
+    petitions, form, _session = filtered_petitions(user, querydict(params))
     return Export(
-        queryset=petitions.defer("search").order_by(*LIST_ORDER),
+        queryset=petitions.defer("search").order_by(*list_order(form)),
         columns=COLUMNS,
         filename="kien-nghi",
         title="Kiến nghị",

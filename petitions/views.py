@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 from dialogue import audit, exports, once
 from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit
-from dialogue.pagination import keyset_page
+from dialogue.pagination import keyset_page, search_page
 from dialogue.qr import qr_svg
+from dialogue.querysets import essential_terms
+from dialogue.textfold import fold_query
 from petitions import importing, services
 from petitions.forms import (
     PetitionCaptureForm,
@@ -35,6 +37,10 @@ PAGE_SIZE = 50
 #: Unresolved first, then the matters raised most often (Hà Nam 2018), newest first: the
 #: generated `list_rank` holds the first two keys, so every key is descending (a row comparison).
 LIST_ORDER = ("-list_rank", "-id")
+#: Search results: newest first. A search looks for particular petitions, and this order lets a
+#: common term fill its page from the newest rows (dialogue.pagination.search_page) instead of
+#: reading every match to sort them in list order.
+SEARCH_ORDER = ("-id",)
 
 
 def _get_petition(user, pk: int, *, write: bool = False) -> Petition:
@@ -61,7 +67,7 @@ def _get_preparation(user, pk: int) -> Preparation:
 
 def filtered_petitions(user, data):
     """The petition list as the user filtered it: (queryset, form, session). The page and its
-    exports (petitions.exports) both use it, so they show the same rows."""
+    exports (petitions.exports) both use it, so they show the same rows, in `list_order`."""
     petitions = Petition.objects.visible_to(user).select_related("field", "session", "unit")
     form = PetitionFilterForm(data or None, units=AdministrativeUnit.objects.visible_to(user))
     session = None
@@ -83,15 +89,27 @@ def filtered_petitions(user, data):
     return petitions, form, session
 
 
+def is_search(form: PetitionFilterForm) -> bool:
+    """Whether the list shows search results (a valid query with a term to look for)."""
+    return form.is_valid() and bool(essential_terms(fold_query(form.cleaned_data["q"] or "")))
+
+
+def list_order(form: PetitionFilterForm) -> tuple[str, ...]:
+    return SEARCH_ORDER if is_search(form) else LIST_ORDER
+
+
 @login_required
 def petition_list(request):
     if (export := exports.response_for(request, "petitions")) is not None:
         return export
     petitions, form, session = filtered_petitions(request.user, request.GET)
     # The folded copy is as long as the content and only filtered on: not read back.
-    page = keyset_page(
-        petitions.defer("search"), order=LIST_ORDER, cursor=request.GET.get("after"), size=PAGE_SIZE
-    )
+    petitions, cursor = petitions.defer("search"), request.GET.get("after")
+    searching = is_search(form)
+    if searching:
+        page = search_page(petitions, cursor=cursor, size=PAGE_SIZE)
+    else:
+        page = keyset_page(petitions, order=LIST_ORDER, cursor=cursor, size=PAGE_SIZE)
     can_add = (
         session is not None
         and services.petitions_closed_reason(session) is None
@@ -100,7 +118,13 @@ def petition_list(request):
     return render(
         request,
         "petitions/petition_list.html",
-        {"page": page, "filter_form": form, "session": session, "can_add": can_add},
+        {
+            "page": page,
+            "filter_form": form,
+            "session": session,
+            "can_add": can_add,
+            "searching": searching,
+        },
     )
 
 

@@ -2,7 +2,7 @@
 
 The tests run on whichever database is active (CI runs both) and check every query against the
 definition: a row matches when each folded term occurs in its folded text; the list pages the
-matches in scope in list order. The last checks, on PostgreSQL, that the migration built the
+matches in scope newest first (dialogue.pagination.search_page, in two bounded reads). The last checks, on PostgreSQL, that the migration built the
 index and that the query shape `search` produces is one the index serves.
 """
 
@@ -14,13 +14,13 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
-from dialogue import querysets
+from dialogue import pagination, querysets
 from dialogue.models import AdministrativeUnit
-from dialogue.pagination import keyset_page
+from dialogue.pagination import keyset_page, search_page
 from dialogue.querysets import essential_terms
 from dialogue.textfold import fold, fold_query, search_document
 from petitions.models import Petition
-from petitions.views import LIST_ORDER, filtered_petitions
+from petitions.views import LIST_ORDER, SEARCH_ORDER, filtered_petitions, is_search
 from tests.factories import UnitFactory, make_petition, make_plan, make_session
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,10 @@ def _pages(user, query: str, unit=None) -> list[int]:
     while True:
         qs, form, _session = filtered_petitions(user, data)
         assert form.is_valid(), form.errors
-        page = keyset_page(qs, order=LIST_ORDER, cursor=cursor, size=7)
+        if is_search(form):
+            page = search_page(qs, cursor=cursor, size=7)
+        else:
+            page = keyset_page(qs, order=LIST_ORDER, cursor=cursor, size=7)
         shown += [p.pk for p in page.rows]
         if page.next_cursor is None:
             return shown
@@ -124,20 +127,25 @@ def _expected(query: str, unit_paths: tuple[str, ...]) -> list[int]:
     for path in unit_paths:
         in_scope |= Q(unit__path__startswith=path)
     rows = Petition.objects.filter(in_scope)
+    order = SEARCH_ORDER if essential_terms(terms) else LIST_ORDER
     return [
         pk
-        for pk, text in rows.order_by(*LIST_ORDER).values_list("pk", "search")
+        for pk, text in rows.order_by(*order).values_list("pk", "search")
         if all(t in fold(text) for t in terms)
     ]
 
 
+@pytest.mark.parametrize("window", [3, 40, 10_000], ids=["tiny-window", "window", "one-read"])
 @pytest.mark.parametrize("ids_limit", [1000, 1], ids=["scope-by-ids", "scope-by-path"])
-def test_the_list_pages_the_matches_in_scope_in_list_order(
-    world, petitions, monkeypatch, ids_limit
+def test_the_list_pages_the_matches_in_scope_newest_first(
+    world, petitions, monkeypatch, ids_limit, window
 ):
-    # A small scope is also given to the query as unit ids; a large one is not. Both shapes
-    # must page through exactly the rows the definition gives, in list order.
+    # A small scope is also given to the query as unit ids; a large one is not. A page is read
+    # from a window of recent ids, then from the older matches: with a window of 3 ids most
+    # pages need both reads, with 40 some do, with 10,000 none. Every shape must page through
+    # exactly the rows the definition gives, newest first.
     monkeypatch.setattr(querysets, "SEARCH_UNIT_IDS", ids_limit)
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW", window)
     district = AdministrativeUnit.objects.get(pk=world.commune_a.parent_id)
     for query in QUERIES:
         assert _pages(world.supervisor, query) == _expected(query, (world.province.path,)), query
@@ -166,3 +174,26 @@ def test_postgresql_serves_search_from_the_trigram_index(petitions):
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = Petition.objects.search("nguyen van an").order_by().explain()
     assert "petition_search_trgm" in plan, plan
+
+
+def test_a_search_page_leaves_the_planner_as_it_found_it(world, petitions, monkeypatch):
+    # The window's read turns bitmap scans off for itself only: the request's later queries
+    # (and its transaction) plan as usual.
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW", 3)
+    qs, form, _session = filtered_petitions(world.supervisor, {"q": "nguyen"})
+    page = search_page(qs, cursor=None, size=7)
+    assert len(page.rows) == 7
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone() == ("on",)
+
+
+def test_the_page_says_search_results_come_newest_first(login, world, petitions):
+    client = login(world.supervisor)
+    searched = client.get("/petitions/", {"q": "dat dai"})
+    listed = client.get("/petitions/")
+    assert "Kết quả tìm kiếm, mới nhất trước." in searched.content.decode()
+    assert "Kết quả tìm kiếm" not in listed.content.decode()
+    shown = [p.pk for p in searched.context["page"].rows]
+    assert shown == sorted(shown, reverse=True) and shown
