@@ -18,7 +18,7 @@ import uuid
 from http.cookiejar import Cookie
 
 import gevent
-from locust import constant, events, task
+from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 CONFIG = json.loads(os.environ.get("LOADTEST_CONFIG", "{}"))
@@ -156,6 +156,12 @@ class SaveEntry(_Signed):
             catch_response=True,
         ) as response:
             self.expect(response, 201)
+
+
+class SaveEntryPaced(SaveEntry):
+    """The same secretaries, each saving about twice a second instead of back to back."""
+
+    wait_time = between(0.3, 0.7)
 
 
 @events.request.add_listener
