@@ -21,8 +21,8 @@ Run: ``.venv/bin/python -m bench.loadtest`` (PostgreSQL and Redis needed; nothin
 3. **Scenarios**, each a headless locust (bench/locustfile.py) of USERS users sending requests
    back to back for WARMUP + DURATION seconds, only the last DURATION counted: search, the overdue
    list, the console's unchanged poll (304), saving an entry (each user about twice a second, and
-   back to back), and 8 users polling beside 2
-   searching (the worker class's case: do fast requests wait behind slow ones?). Figures:
+   back to back), and 8 users polling beside 2 searching (the worker class's case: do fast
+   requests wait behind slow ones?). Figures:
    requests/s, p50, p95, errors (the warm-up's included) and the 1-minute load average just
    after the scenario.
 
