@@ -175,7 +175,7 @@ def _read_in_index_order(alias: str):
 SEARCH_WINDOW = 10_000
 
 
-def search_page(qs: QuerySet, *, cursor: str | None, size: int, window: int = 0) -> Page:
+def search_page(qs: QuerySet, *, cursor: str | None, size: int, window: int | None = None) -> Page:
     """The page of search matches in `qs` after `cursor`, newest first (by id), in two reads
     whose cost is bounded whatever the terms.
 
@@ -190,9 +190,10 @@ def search_page(qs: QuerySet, *, cursor: str | None, size: int, window: int = 0)
        sorted (the sort key is an expression, so no plan walks the id index): few, since the
        recent window held fewer than a page of them.
 
-    The rows are exactly those of ``qs.order_by("-id")`` after the cursor."""
+    ``window=0`` skips the first read, for a caller that knows the matches are few (a small
+    scope). The rows are exactly those of ``qs.order_by("-id")`` after the cursor."""
     order = ("-id",)
-    window = window or SEARCH_WINDOW
+    window = SEARCH_WINDOW if window is None else window
     upper, is_first = None, True
     if cursor:
         try:
@@ -200,16 +201,19 @@ def search_page(qs: QuerySet, *, cursor: str | None, size: int, window: int = 0)
             is_first = False
         except BadCursor:
             pass
-    if upper is None:
-        newest = qs.model._base_manager.using(qs.db).order_by("-pk").values_list("pk", flat=True)
-        upper = (newest.first() or 0) + 1
-    lower = max(upper - window, 0)
-    recent = qs.filter(pk__lt=upper, pk__gte=lower).order_by("-pk")[: size + 1]
-    with transaction.atomic(using=qs.db), _read_in_index_order(qs.db):
-        rows = list(recent)
-    if len(rows) <= size and lower > 0:
-        older = qs.filter(pk__lt=lower).order_by((F("pk") + 0).desc())
-        rows += list(older[: size + 1 - len(rows)])
+    rows: list = []
+    if window:
+        if upper is None:
+            newest = qs.model._base_manager.using(qs.db).order_by("-pk").values_list("pk")
+            upper = (newest.first() or (0,))[0] + 1
+        lower = max(upper - window, 0)
+        recent = qs.filter(pk__lt=upper, pk__gte=lower).order_by("-pk")[: size + 1]
+        with transaction.atomic(using=qs.db), _read_in_index_order(qs.db):
+            rows = list(recent)
+        upper = lower
+    if len(rows) <= size and (upper is None or upper > 0):
+        older = qs if upper is None else qs.filter(pk__lt=upper)
+        rows += list(older.order_by((F("pk") + 0).desc())[: size + 1 - len(rows)])
     has_more = len(rows) > size
     rows = rows[:size]
     return Page(

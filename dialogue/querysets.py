@@ -28,15 +28,25 @@ def essential_terms(terms: list[str]) -> list[str]:
     return [t for t in unique if not any(t != other and t in other for other in unique)]
 
 
+def small_scope_ids(units) -> list[int] | None:
+    """The ids of `units` if there are at most SEARCH_UNIT_IDS of them (a province), else None
+    (the country: naming every unit would cost more than it saves)."""
+    ids = list(units.order_by().values_list("pk", flat=True)[: SEARCH_UNIT_IDS + 1])
+    return ids if len(ids) <= SEARCH_UNIT_IDS else None
+
+
 class SearchableQuerySet(ScopedQuerySet):
     """Rows with a folded `search` column (dialogue.textfold): diacritic- and case-blind search
     that behaves the same on SQLite and PostgreSQL."""
 
-    def search(self, text: str | None, *, units=None, unit_field: str = "unit"):
+    def search(
+        self, text: str | None, *, units=None, unit_ids: list[int] | None = None, unit_field="unit"
+    ):
         """Rows whose folded text holds every folded term of `text`.
 
         `units`, a unit queryset that already bounds these rows (the scope), lets a search in a
-        small scope (a province: a hundred units) also filter on their ids. The scope alone is a
+        small scope (a province: a hundred units) also filter on their ids (or give `unit_ids`,
+        from small_scope_ids, when the caller has them). The scope alone is a
         join on the unit path, which PostgreSQL can only check row by row while reading the whole
         country's matches (or the whole list order); the ids let it intersect the unit index
         with the trigram index before reading a row. The rows are the same either way."""
@@ -44,10 +54,10 @@ class SearchableQuerySet(ScopedQuerySet):
         terms = essential_terms(fold_query(text or ""))
         for term in terms:
             qs = qs.filter(search__contains=term)
-        if terms and units is not None:
-            ids = list(units.order_by().values_list("pk", flat=True)[: SEARCH_UNIT_IDS + 1])
-            if len(ids) <= SEARCH_UNIT_IDS:
-                qs = qs.filter(**{f"{unit_field}_id__in": ids})
+        if terms and unit_ids is None and units is not None:
+            unit_ids = small_scope_ids(units)
+        if terms and unit_ids is not None:
+            qs = qs.filter(**{f"{unit_field}_id__in": unit_ids})
         return qs
 
 

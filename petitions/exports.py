@@ -23,7 +23,7 @@ COLUMNS = [
 
 @register("petitions")
 def petitions_export(user, params: dict) -> Export:
-    petitions, form, _session = filtered_petitions(user, querydict(params))
+    petitions, form, *_rest = filtered_petitions(user, querydict(params))
     return Export(
         queryset=petitions.defer("search").order_by(*list_order(form)),
         columns=COLUMNS,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +20,7 @@ from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page, search_page
 from dialogue.qr import qr_svg
-from dialogue.querysets import essential_terms
+from dialogue.querysets import essential_terms, small_scope_ids
 from dialogue.textfold import fold_query
 from petitions import importing, services
 from petitions.forms import (
@@ -65,18 +68,28 @@ def _get_preparation(user, pk: int) -> Preparation:
     )
 
 
-def filtered_petitions(user, data):
-    """The petition list as the user filtered it: (queryset, form, session). The page and its
-    exports (petitions.exports) both use it, so they show the same rows, in `list_order`."""
+class Filtered(NamedTuple):
+    petitions: QuerySet
+    form: PetitionFilterForm
+    session: DialogueSession | None
+    #: A search in a scope small enough to name its units by id (a province, not the country).
+    small_scope: bool = False
+
+
+def filtered_petitions(user, data) -> Filtered:
+    """The petition list as the user filtered it. The page and its exports (petitions.exports)
+    both use it, so they show the same rows, in `list_order`."""
     petitions = Petition.objects.visible_to(user).select_related("field", "session", "unit")
     form = PetitionFilterForm(data or None, units=AdministrativeUnit.objects.visible_to(user))
-    session = None
+    session, unit_ids = None, None
     if form.is_valid():
         data = form.cleaned_data
         units = AdministrativeUnit.objects.where_user_is(user, *READ_ROLES)
         if data["unit"]:
             units = units.filter(path__startswith=data["unit"].path)
-        petitions = petitions.search(data["q"], units=units)
+        if is_search(form):
+            unit_ids = small_scope_ids(units)
+        petitions = petitions.search(data["q"], unit_ids=unit_ids)
         if data["session"]:
             sessions = DialogueSession.objects.visible_to(user)
             session = get_object_or_404(sessions, pk=data["session"])
@@ -86,7 +99,7 @@ def filtered_petitions(user, data):
         for name in ("status", "scope", "source", "field", "competence"):
             if data[name]:
                 petitions = petitions.filter(**{name: data[name]})
-    return petitions, form, session
+    return Filtered(petitions, form, session, small_scope=unit_ids is not None)
 
 
 def is_search(form: PetitionFilterForm) -> bool:
@@ -102,12 +115,14 @@ def list_order(form: PetitionFilterForm) -> tuple[str, ...]:
 def petition_list(request):
     if (export := exports.response_for(request, "petitions")) is not None:
         return export
-    petitions, form, session = filtered_petitions(request.user, request.GET)
+    petitions, form, session, small_scope = filtered_petitions(request.user, request.GET)
     # The folded copy is as long as the content and only filtered on: not read back.
     petitions, cursor = petitions.defer("search"), request.GET.get("after")
     searching = is_search(form)
     if searching:
-        page = search_page(petitions, cursor=cursor, size=PAGE_SIZE)
+        # A province's matches are few enough to collect and sort in one read.
+        window = 0 if small_scope else None
+        page = search_page(petitions, cursor=cursor, size=PAGE_SIZE, window=window)
     else:
         page = keyset_page(petitions, order=LIST_ORDER, cursor=cursor, size=PAGE_SIZE)
     can_add = (
