@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.models import AdministrativeUnit, Agency, DeadlineRule
+from dialogue.models import AdministrativeUnit, Agency, CachedChoiceLabels, DeadlineRule
 from followups.querysets import (
     AnnualReportQuerySet,
     AssignmentQuerySet,
@@ -93,7 +93,7 @@ class ConclusionNotice(models.Model):
         return self.status == self.Status.ISSUED
 
 
-class Assignment(models.Model):
+class Assignment(CachedChoiceLabels):
     """Giao giải quyết: one agency answers one petition by a due date in working days."""
 
     class Status(models.TextChoices):

@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.models import AdministrativeUnit, Agency
+from dialogue.models import AdministrativeUnit, Agency, CachedChoiceLabels
 from petitions.querysets import PetitionQuerySet, PreparationQuerySet
 from petitions.reference import new_reference
 from sessions.models import DialogueSession, MinutesEntry
@@ -36,7 +36,7 @@ class Field(models.Model):
         return self.name
 
 
-class Petition(models.Model):
+class Petition(CachedChoiceLabels):
     class Source(models.TextChoices):
         MAILBOX = "mailbox", _("Suggestion box")
         FRONT = "front", _("Through the Fatherland Front and mass organisations")

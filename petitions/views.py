@@ -44,6 +44,18 @@ LIST_ORDER = ("-list_rank", "-id")
 #: common term fill its page from the newest rows (dialogue.pagination.search_page) instead of
 #: reading every match to sort them in list order.
 SEARCH_ORDER = ("-id",)
+#: The columns of a list row (templates/petitions/petition_list.html) and of the list's cursor.
+ROW_FIELDS = (
+    "content",
+    "petitioner_name",
+    "times_raised",
+    "scope",
+    "status",
+    "list_rank",
+    "session__title",
+    "field__name",
+    "unit__name",
+)
 
 
 def _get_petition(user, pk: int, *, write: bool = False) -> Petition:
@@ -116,8 +128,9 @@ def petition_list(request):
     if (export := exports.response_for(request, "petitions")) is not None:
         return export
     petitions, form, session, small_scope = filtered_petitions(request.user, request.GET)
-    # The folded copy is as long as the content and only filtered on: not read back.
-    petitions, cursor = petitions.defer("search"), request.GET.get("after")
+    # What the rows show and the cursor's keys, nothing more: a session row alone has a dozen
+    # dates to parse. (The folded copy, as long as the content, is only filtered on.)
+    petitions, cursor = petitions.only(*ROW_FIELDS), request.GET.get("after")
     searching = is_search(form)
     if searching:
         # A province's matches are few enough to collect and sort in one read.

@@ -9,7 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.document_systems import DocumentSystem
-from dialogue.models import AdministrativeUnit, Agency, DeadlineProfile, Milestone
+from dialogue.models import (
+    AdministrativeUnit,
+    Agency,
+    CachedChoiceLabels,
+    DeadlineProfile,
+    Milestone,
+)
 from sessions.querysets import (
     DialogueSessionQuerySet,
     ExtraConferenceRequestQuerySet,
@@ -28,7 +34,7 @@ class SignerCapacity(models.TextChoices):
     BY_ORDER = "TL.", _("by order (TL.)")
 
 
-class Plan(models.Model):
+class Plan(CachedChoiceLabels):
     """Kế hoạch: the document a unit issues to organise one or more dialogues."""
 
     class Status(models.TextChoices):
@@ -163,7 +169,7 @@ class PlanTask(models.Model):
         return self.agency.name if self.agency_id else self.assignee
 
 
-class DialogueSession(models.Model):
+class DialogueSession(CachedChoiceLabels):
     """Hội nghị / buổi đối thoại: one dialogue held under a plan."""
 
     class Kind(models.TextChoices):
@@ -317,7 +323,7 @@ class SessionMilestone(models.Model):
         return f"{self.get_milestone_display()}: {self.done_on:%d/%m/%Y}"
 
 
-class Speaker(models.Model):
+class Speaker(CachedChoiceLabels):
     """Đăng ký phát biểu: a citizen registered to speak, in queue order."""
 
     class Channel(models.TextChoices):
