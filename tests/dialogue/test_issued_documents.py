@@ -19,10 +19,11 @@ from django.utils import timezone
 from dialogue import audit, document_cache, documents, storage
 from dialogue.models import RenderedDocument, Role, StoredDocument
 from dialogue.tasks import document_render_task
+from followups import anonymisation
 from followups.documents import notice_html
+from sessions import console, services
 from sessions import documents as session_documents
-from sessions import services
-from sessions.minutes import MINUTES_DOCUMENT
+from sessions.minutes import MINUTES_DOCUMENT, minutes_finalize
 from sessions.models import DialogueSession, Minutes, MinutesEntry
 from tests.factories import (
     UserFactory,
@@ -35,6 +36,7 @@ from tests.factories import (
     member,
 )
 from tests.pdf import pdf_text
+from tests.public.citizens import PETITIONER, SPEAKER, held_and_followed
 
 Status = RenderedDocument.Status
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -332,3 +334,40 @@ def test_a_short_document_is_still_stored_in_the_request(world, renderer, queue,
 def test_the_sweep_is_scheduled(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "dialogue.tasks.issued_document_sweep_task" in tasks
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def test_the_retention_sweep_stores_a_waiting_version_before_redacting_it(
+    world, renderer, queue, large
+):
+    story = held_and_followed(world)  # its notice waits for the worker too
+    DialogueSession.objects.filter(pk=story.session.pk).update(status="held")
+    console.entry_save(
+        actor=world.secretary_a,
+        session=story.session,
+        uuid=uuid.uuid4(),
+        kind="speech",
+        speaker=story.speaker,
+        text=f"{SPEAKER['full_name']} hỏi về đường.",
+    )
+    minutes = minutes_finalize(
+        actor=world.secretary_a, session=story.session, chair_name="Trần Văn Chủ"
+    )
+    assert len(queue.sent) == 2 and not StoredDocument.objects.exists()
+
+    anonymisation.retention_sweep(today=date(2032, 1, 10), years=5)
+    queue.run_all()  # the tasks delivered late: stored already
+    assert not RenderedDocument.objects.exists()
+    for obj, kind in ((minutes, MINUTES_DOCUMENT), (story.session.conclusion_notice, "notice")):
+        original, redacted = storage.versions(obj, kind).order_by("version")
+        assert (original.version, redacted.version) == (1, 2)
+        text = pdf_text(bytes(redacted.content))
+        assert SPEAKER["full_name"] not in text and PETITIONER["petitioner_name"] not in text
+        assert audit.history(obj).get(action="anonymised").changes["sha256"] == [
+            original.sha256,
+            redacted.sha256,
+        ]
+    minutes.refresh_from_db()
+    assert minutes.sha256 == storage.latest(minutes, MINUTES_DOCUMENT).sha256
