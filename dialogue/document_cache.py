@@ -16,7 +16,11 @@ anything here runs), then calls :func:`pdf_or_progress` with the document's HTML
 - With ``CELERY_TASK_ALWAYS_EAGER`` (tests, ``make run`` without Redis) the task runs inside
   the request, so the file is served at once.
 
-Issued documents never come here: they are StoredDocument rows served as issued (dialogue.storage).
+Issued documents are StoredDocument rows served as issued (dialogue.storage). :func:`issue`
+stores one from the HTML snapshot its issuing transaction took: at once if small, else through a
+row of the same kind (``stored_version`` set) that the same task renders and then stores as that
+version, exactly once (the claim, then a delete of the row in the storing transaction). Until
+then :func:`issued_pdf_or_progress` answers the same progress page.
 """
 
 from __future__ import annotations
@@ -29,12 +33,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dialogue import documents
-from dialogue.models import RenderedDocument
+from dialogue import documents, signals, storage
+from dialogue.models import RenderedDocument, StoredDocument
 
 Status = RenderedDocument.Status
 #: About this many bytes of document HTML fill an A4 page (bench.console's minutes: 2.8 KB).
@@ -58,12 +63,22 @@ def is_small(html: str) -> bool:
     return len(html.encode("utf-8")) <= settings.DOCUMENT_INLINE_MAX_BYTES
 
 
-def _rows(obj: models.Model, kind: str):
+def _all_rows(obj: models.Model, kind: str):
     return RenderedDocument.objects.filter(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
         kind=kind,
     )
+
+
+def _rows(obj: models.Model, kind: str):
+    """The draft renders (a cache)."""
+    return _all_rows(obj, kind).filter(stored_version__isnull=True)
+
+
+def _issued_rows(obj: models.Model, kind: str):
+    """The issued versions still waiting to be rendered and stored."""
+    return _all_rows(obj, kind).filter(stored_version__isnull=False)
 
 
 def _user(user):
@@ -80,6 +95,7 @@ def _forget_others(row: RenderedDocument) -> None:
         kind=row.kind,
         status__in=[Status.DONE, Status.FAILED],
         pk__lt=row.pk,
+        stored_version__isnull=True,
     ).delete()
 
 
@@ -169,34 +185,52 @@ def render_request(
         row, created = _rows(obj, kind).get(content_hash=digest), False
     if created:
         _enqueue(row.pk)
-    elif _is_lost(row, timezone.now()):
-        requeued = (
-            RenderedDocument.objects.filter(pk=row.pk, status=row.status)
-            .exclude(status=Status.DONE)
-            .update(
-                status=Status.PENDING,
-                html=html,
-                pages=0,
-                writing=False,
-                error="",
-                created_at=timezone.now(),
-                started_at=None,
-            )
-        )
-        if requeued:
-            _enqueue(row.pk)
+    else:
+        _requeue_if_lost(row, html=html)
     return RenderedDocument.objects.defer("content", "html").get(pk=row.pk)
+
+
+def _requeue_if_lost(row: RenderedDocument, *, html: str | None = None) -> bool:
+    """Queue a failed or lost render again (a draft's with its current `html`; an issued
+    snapshot is never changed). False if it is not lost or another request requeued it."""
+    if not _is_lost(row, timezone.now()):
+        return False
+    fields = {"html": html} if html is not None else {}
+    requeued = (
+        RenderedDocument.objects.filter(pk=row.pk, status=row.status)
+        .exclude(status=Status.DONE)
+        .update(
+            status=Status.PENDING,
+            pages=0,
+            writing=False,
+            error="",
+            created_at=timezone.now(),
+            started_at=None,
+            **fields,
+        )
+    )
+    if requeued:
+        _enqueue(row.pk)
+    return bool(requeued)
 
 
 def render_run(pk: int) -> None:
     """Claim a waiting render (a conditional UPDATE: a second delivery finds nothing), render
     its HTML, store the PDF. Progress is saved at most every half second for the page's bar."""
+    started = timezone.now()
     claimed = RenderedDocument.objects.filter(pk=pk, status=Status.PENDING).update(
-        status=Status.RUNNING, started_at=timezone.now()
+        status=Status.RUNNING, started_at=started
     )
-    if not claimed:
+    if claimed:
+        _render(pk, started)
+
+
+def _render(pk: int, started) -> None:
+    """Render a claimed row; `started` (its claim's time) says the claim is still this one's."""
+    row = RenderedDocument.objects.defer("content").filter(pk=pk).first()
+    if row is None:  # an issued version stored meanwhile by a newer claim
         return
-    html = RenderedDocument.objects.values_list("html", flat=True).get(pk=pk)
+    html = row.html
     last = [0.0]
 
     def progress(step: str, pages: int) -> None:
@@ -208,10 +242,13 @@ def render_run(pk: int) -> None:
     try:
         content = documents.html_to_pdf(html, progress=progress)
     except Exception as error:
-        RenderedDocument.objects.filter(pk=pk).update(
+        RenderedDocument.objects.filter(pk=pk, started_at=started).update(
             status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
+    if row.is_issued:
+        _store_issued(row, started, content)
+        return
     RenderedDocument.objects.filter(pk=pk).update(
         status=Status.DONE, content=content, html="", writing=False, finished_at=timezone.now()
     )
@@ -220,13 +257,132 @@ def render_run(pk: int) -> None:
 
 def purge() -> int:
     """Delete renders older than ``settings.DOCUMENT_CACHE_DAYS``: they are rendered again on
-    demand. Safe to run any number of times."""
+    demand. Issued snapshots are not a cache: never deleted here. Safe to run any number of
+    times."""
     cutoff = timezone.now() - timedelta(days=settings.DOCUMENT_CACHE_DAYS)
-    deleted, _ = RenderedDocument.objects.filter(created_at__lt=cutoff).delete()
+    deleted, _ = RenderedDocument.objects.filter(
+        created_at__lt=cutoff, stored_version__isnull=True
+    ).delete()
     return deleted
 
 
+# --- issued documents ----------------------------------------------------------------------
+
+
+def issue(
+    *, obj: models.Model, kind: str, html: str, filename: str, actor=None, reason: str = ""
+) -> StoredDocument | None:
+    """Keep `obj`'s issued `kind` document as `html` shows it, as its next version. Call it
+    inside the issuing transaction, `obj` locked (the version is numbered here).
+
+    Small: rendered and stored now. Larger: the snapshot is kept in a row that
+    ``document_render_task`` (sent on commit) renders and stores; None until then (with eager
+    tasks it has run already and the stored document is returned)."""
+    waiting = _issued_rows(obj, kind).aggregate(last=Max("stored_version"))["last"] or 0
+    version = max(storage.last_version(obj, kind), waiting) + 1
+    if is_small(html):
+        return storage.document_store(
+            obj=obj,
+            kind=kind,
+            content=documents.html_to_pdf(html),
+            filename=filename,
+            actor=actor,
+            reason=reason,
+            version=version,
+        )
+    row = RenderedDocument.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        kind=kind,
+        content_hash=content_hash(html),
+        html=html,
+        filename=filename,
+        pages_expected=max(1, len(html.encode("utf-8")) // BYTES_PER_PAGE),
+        requested_by=_user(actor),
+        stored_version=version,
+        reason=reason,
+    )
+    _enqueue(row.pk)
+    return storage.versions(obj, kind).filter(version=version).first()
+
+
+def _store_issued(row: RenderedDocument, started, content: bytes) -> None:
+    with transaction.atomic():
+        # Deleting the row is the last claim: a render claimed again meanwhile (thought lost,
+        # or settled by a batch) finds it gone, so each issued version is stored once.
+        deleted, _ = RenderedDocument.objects.filter(pk=row.pk, started_at=started).delete()
+        if not deleted:
+            return
+        obj = row.content_type.model_class()._default_manager.filter(pk=row.object_id).first()
+        if obj is None:  # deleted meanwhile: nothing left to store it for
+            return
+        stored = storage.document_store(
+            obj=obj,
+            kind=row.kind,
+            content=content,
+            filename=row.filename,
+            actor=row.requested_by,
+            reason=row.reason,
+            version=row.stored_version,
+        )
+        newer = _issued_rows(obj, row.kind).filter(stored_version__gt=stored.version).exists()
+        if not newer and storage.last_version(obj, row.kind) == stored.version:
+            signals.document_stored.send(sender=type(obj), obj=obj, kind=row.kind, stored=stored)
+
+
+def issued_waiting(obj: models.Model, kind: str) -> RenderedDocument | None:
+    """The newest issued version of the document if it is still to be stored (no bytes)."""
+    row = _issued_rows(obj, kind).defer("content", "html").order_by("-stored_version").first()
+    if row is not None and row.stored_version > storage.last_version(obj, kind):
+        return row
+    return None
+
+
+def requeue_lost() -> int:
+    """Queue again the issued documents whose task was lost (a broker restart) or whose render
+    failed at least LOST_AFTER ago: an issued document is stored even if nobody asks for it."""
+    since = timezone.now() - LOST_AFTER
+    rows = (
+        RenderedDocument.objects.filter(stored_version__isnull=False)
+        .exclude(status=Status.DONE)
+        .exclude(status=Status.FAILED, finished_at__gt=since)
+        .defer("content", "html")
+    )
+    return sum(_requeue_if_lost(row) for row in rows)
+
+
+def issue_settle(obj: models.Model, kind: str) -> None:
+    """Render and store now the issued versions of the document still waiting, in order. For
+    a batch about to change what the document shows (anonymisation): each version is first
+    stored as issued. A worker rendering one meanwhile stores nothing (this claim is newer)."""
+    for pk in _issued_rows(obj, kind).order_by("stored_version").values_list("pk", flat=True):
+        started = timezone.now()
+        claimed = RenderedDocument.objects.filter(pk=pk).update(
+            status=Status.RUNNING, started_at=started, error=""
+        )
+        if claimed:
+            _render(pk, started)
+
+
 # --- the response a PDF view gives ---------------------------------------------------------
+
+
+def issued_pdf_or_progress(request, *, obj: models.Model, kind: str) -> HttpResponse | None:
+    """The issued document's stored file, or while its newest version waits for its worker
+    the progress page (202) as for a draft; None if nothing was issued (serve the draft).
+    Call it after the view's own scope check."""
+    poll = request.GET.get("render")
+    if poll is not None:
+        return _progress(request, _issued_rows(obj, kind), poll)
+    waiting = issued_waiting(obj, kind)
+    if waiting is not None and _requeue_if_lost(waiting):
+        waiting = issued_waiting(obj, kind)  # eager tasks: stored already
+    if waiting is not None:
+        return _progress_page(request, waiting, status=202)
+    stored = storage.latest(obj, kind)
+    if stored is None:
+        return None
+    return documents.pdf_response(bytes(stored.content), stored.filename)
 
 
 def pdf_or_progress(
@@ -236,7 +392,7 @@ def pdf_or_progress(
     URL and opens the file when it is ready. Call it after the view's own scope check."""
     poll = request.GET.get("render")
     if poll is not None:
-        return _progress(request, obj, kind, poll)
+        return _progress(request, _rows(obj, kind), poll)
     source = html()
     row = cached(obj, kind, content_hash(source))
     if row is None and is_small(source):
@@ -248,12 +404,13 @@ def pdf_or_progress(
     return _progress_page(request, row, status=202)
 
 
-def _progress(request, obj, kind: str, poll: str) -> HttpResponse:
+def _progress(request, rows, poll: str) -> HttpResponse:
     if not poll.isdigit():
         raise Http404
-    row = _rows(obj, kind).filter(pk=int(poll)).defer("content", "html").first()
+    row = rows.filter(pk=int(poll)).defer("content", "html").first()
     if row is None:
-        # Superseded by a newer content of the document: start again from its URL.
+        # Superseded by a newer content of the document, or issued and stored: start again
+        # from its URL.
         response = HttpResponse(status=204) if request.htmx else redirect(request.path)
         response["HX-Redirect"] = request.path
         return response

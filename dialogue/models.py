@@ -645,7 +645,9 @@ class RenderedDocument(models.Model):
 
     A cache, not a record: the key is a hash of the HTML the PDF is rendered from (and of the
     stylesheet), so any change to what the document shows is a new row, and an older row of
-    the same document may be deleted at any time. Issued documents are StoredDocument rows.
+    the same document may be deleted at any time. Issued documents are StoredDocument rows;
+    a large one waits here as the HTML snapshot taken when it was issued (``stored_version``
+    set) until a worker has rendered it and stored it as that version, then the row goes.
     """
 
     class Status(models.TextChoices):
@@ -682,6 +684,10 @@ class RenderedDocument(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    #: An issued document's snapshot: the StoredDocument version it becomes (None: a draft).
+    stored_version = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    #: The StoredDocument's reason (an amendment's).
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("rendered document")
@@ -691,12 +697,24 @@ class RenderedDocument(models.Model):
             # One render per content: a second request for the same hash finds this row.
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "kind", "content_hash"],
+                condition=models.Q(stored_version__isnull=True),
                 name="rendered_document_content",
-            )
+            ),
+            # An issued version is rendered from one snapshot (re-issuing the same text is
+            # another version, hence not unique on the content).
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "stored_version"],
+                condition=models.Q(stored_version__isnull=False),
+                name="rendered_document_issued_version",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.stored_version is not None
 
     @property
     def percent(self) -> int:

@@ -281,6 +281,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "dialogue.tasks.export_purge_task",
         "schedule": crontab(minute="*/10"),
     },
+    # Issued documents waiting for a worker whose task was lost or failed are queued again.
+    "dialogue-issued-document-sweep-every-10-minutes": {
+        "task": "dialogue.tasks.issued_document_sweep_task",
+        "schedule": crontab(minute="*/10"),
+    },
     # Deletes rendered drafts past DOCUMENT_CACHE_DAYS (a cache: rendered again on demand).
     "dialogue-document-cache-purge-daily": {
         "task": "dialogue.tasks.document_cache_purge_task",

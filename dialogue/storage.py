@@ -19,16 +19,28 @@ def _of(obj: models.Model, kind: str):
     )
 
 
+def last_version(obj: models.Model, kind: str) -> int:
+    return _of(obj, kind).aggregate(last=Max("version"))["last"] or 0
+
+
 def document_store(
-    *, obj: models.Model, kind: str, content: bytes, filename: str, actor=None, reason: str = ""
+    *,
+    obj: models.Model,
+    kind: str,
+    content: bytes,
+    filename: str,
+    actor=None,
+    reason: str = "",
+    version: int | None = None,
 ) -> StoredDocument:
-    """Add the next version of `obj`'s `kind` document (call inside the issuing transaction)."""
-    last = _of(obj, kind).aggregate(last=Max("version"))["last"] or 0
+    """Add the next version of `obj`'s `kind` document (call inside the issuing transaction),
+    or the `version` numbered when it was issued (dialogue.document_cache.issue: a worker
+    stores it later, maybe after a later version)."""
     return StoredDocument.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
         kind=kind,
-        version=last + 1,
+        version=version or last_version(obj, kind) + 1,
         filename=filename,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),

@@ -34,7 +34,8 @@ def export_purge_task() -> int:
 
 @shared_task(acks_late=True)
 def document_render_task(render_id: int) -> None:
-    """Render one draft document's PDF (dialogue.document_cache.render_run).
+    """Render one document's PDF (dialogue.document_cache.render_run): a draft's, or an issued
+    version's, which it then stores.
 
     The row is claimed with a conditional UPDATE from "waiting" to "being rendered", so a second
     delivery of the same task finds nothing to claim and does nothing.
@@ -50,3 +51,12 @@ def document_cache_purge_task() -> int:
     from dialogue.document_cache import purge
 
     return purge()
+
+
+@shared_task
+def issued_document_sweep_task() -> int:
+    """Queue again the issued documents whose render was lost or failed (their snapshot is
+    kept until stored). Queuing what is already queued or stored is a no-op."""
+    from dialogue.document_cache import requeue_lost
+
+    return requeue_lost()

@@ -55,7 +55,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Replace
 from django.utils import timezone
 
-from dialogue import audit, foldsql, retention, storage
+from dialogue import audit, document_cache, foldsql, retention, storage
 from dialogue.foldsql import search_document_sql
 from dialogue.models import ChangeRecord, StoredDocument
 from dialogue.textfold import search_document
@@ -413,6 +413,9 @@ def _rerender_minutes(sessions) -> int:
     done = 0
     for minutes in Minutes.objects.filter(session__in=sessions, finalised_at__isnull=False):
         session = minutes.session
+        # A version still waiting for its worker is stored as issued first, then redacted.
+        document_cache.issue_settle(minutes, MINUTES_DOCUMENT)
+        minutes.refresh_from_db(fields=["sha256"])
         stored = _store_rerender(
             minutes,
             kind=MINUTES_DOCUMENT,
@@ -432,6 +435,7 @@ def _rerender_notices(sessions) -> int:
     for notice in ConclusionNotice.objects.filter(
         session__in=sessions, issued_on__isnull=False
     ).select_related("session"):
+        document_cache.issue_settle(notice, NOTICE_DOCUMENT)
         latest = storage.latest(notice, NOTICE_DOCUMENT)
         if latest is None:
             continue

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogue import audit, storage
+from dialogue import audit, document_cache, storage
 from dialogue.models import Agency, Milestone, User
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import OutOfRange
@@ -28,7 +28,7 @@ from followups.documents import (
     assignment_sentence,
     draft_body,
     notice_filename,
-    notice_pdf,
+    notice_html,
     rewrite_assignments,
 )
 from followups.models import Assignment, ConclusionNotice, Extension, Forwarding, Response
@@ -336,10 +336,11 @@ def notice_issue(
     if session.status == DialogueSession.Status.HELD:
         session_transition(actor=actor, session=session, to=DialogueSession.Status.CONCLUDED)
 
-    storage.document_store(
+    # A long notice is rendered by a worker from this snapshot.
+    document_cache.issue(
         obj=notice,
         kind=NOTICE_DOCUMENT,
-        content=notice_pdf(notice),
+        html=notice_html(notice),
         filename=notice_filename(notice),
         actor=actor,
     )

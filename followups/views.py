@@ -160,6 +160,9 @@ def _notice_page(
             "petition_id", "agency__name"
         )
         context["stored_versions"] = storage.versions(notice, services.NOTICE_DOCUMENT)
+        context["document_waiting"] = document_cache.issued_waiting(
+            notice, services.NOTICE_DOCUMENT
+        )
         context["publication"] = Publication.objects.filter(session=session).first()
         context["can_publish"] = can_edit
     return render(request, "followups/notice_detail.html", context)
@@ -249,9 +252,12 @@ def session_notice_pdf(request, pk: int):
         ConclusionNotice.objects.visible_to(request.user).select_related("session"),
         session=session,
     )
-    stored = storage.latest(notice, services.NOTICE_DOCUMENT) if notice.is_issued else None
-    if stored is not None:
-        return pdf_response(bytes(stored.content), stored.filename)
+    if notice.is_issued:
+        issued = document_cache.issued_pdf_or_progress(
+            request, obj=notice, kind=services.NOTICE_DOCUMENT
+        )
+        if issued is not None:
+            return issued
     return document_cache.pdf_or_progress(
         request,
         obj=notice,

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dialogue import audit, document_cache
-from dialogue.documents import pdf_response
 from dialogue.forms import ReasonForm, apply_service_errors
 from sessions import console, documents, minutes, minutes_pages, services
 from sessions.forms import AttendanceForm, FinalizeForm, SpeakerForm
@@ -524,9 +523,12 @@ def minutes_page(request, pk: int, *, finalize_form=None, reopen_form=None):
 def minutes_pdf(request, pk: int):
     session = get_object_or_404(DialogueSession.objects.with_speakers_for(request.user), pk=pk)
     record = Minutes.objects.filter(session=session).first()
-    stored = minutes.stored_pdf(record) if record else None
-    if stored is not None:
-        return pdf_response(bytes(stored.content), stored.filename)
+    if record is not None and record.is_final:
+        issued = document_cache.issued_pdf_or_progress(
+            request, obj=record, kind=minutes.MINUTES_DOCUMENT
+        )
+        if issued is not None:
+            return issued
     return document_cache.pdf_or_progress(
         request,
         obj=session,

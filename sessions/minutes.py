@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dialogue import audit, storage
+from dialogue import audit, document_cache, storage
 from dialogue.models import User
 from sessions import console, documents
 from sessions.models import DialogueSession, Minutes
@@ -26,22 +26,35 @@ def minutes_finalize(*, actor: User, session: DialogueSession, chair_name: str) 
     minutes.chair_name = chair_name.strip()
     minutes.finalised_at = timezone.now()
     minutes.finalised_by = actor
-    content = documents.minutes_pdf(session, minutes=minutes)
-    stored = storage.document_store(
+    minutes.save(update_fields=["chair_name", "finalised_at", "finalised_by"])
+    # A long minutes is rendered by a worker from this snapshot; its SHA-256 is mirrored here
+    # when stored (mirror_sha256).
+    stored = document_cache.issue(
         obj=minutes,
         kind=MINUTES_DOCUMENT,
-        content=content,
+        html=documents.minutes_html(session, minutes=minutes),
         filename=f"bien-ban-{session.pk}.pdf",
         actor=actor,
     )
-    minutes.sha256 = stored.sha256
-    minutes.save(update_fields=["chair_name", "finalised_at", "finalised_by", "sha256"])
+    if stored is not None:
+        minutes.sha256 = stored.sha256
+        minutes.save(update_fields=["sha256"])
     _mirror_final(session.pk, True)
     audit.record(
-        minutes, actor=actor, action="finalised", changes={"sha256": [None, stored.sha256]}
+        minutes,
+        actor=actor,
+        action="finalised",
+        changes={"sha256": [None, stored.sha256]} if stored is not None else {},
     )
     console.bump(session.pk)
     return minutes
+
+
+def mirror_sha256(sender, obj: Minutes, kind: str, stored, **kwargs) -> None:
+    """dialogue.signals.document_stored: a worker stored the finalised minutes, whose page shows
+    its SHA-256 (unless they were reopened meanwhile)."""
+    if kind == MINUTES_DOCUMENT:
+        Minutes.objects.filter(pk=obj.pk, finalised_at__isnull=False).update(sha256=stored.sha256)
 
 
 def _mirror_final(session_id: int, final: bool) -> None:
@@ -95,4 +108,7 @@ def minutes_reopen(*, actor: User, session: DialogueSession, reason: str) -> Min
 
 
 def stored_pdf(minutes: Minutes):
-    return storage.latest(minutes, MINUTES_DOCUMENT) if minutes.is_final else None
+    """The finalised minutes' file; None while a worker is still rendering it."""
+    if not minutes.is_final or document_cache.issued_waiting(minutes, MINUTES_DOCUMENT):
+        return None
+    return storage.latest(minutes, MINUTES_DOCUMENT)

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogue import audit, document_systems, storage
+from dialogue import audit, document_cache, document_systems
 from dialogue.models import AdministrativeUnit, Agency, Role, User
 from dialogue.services import check_unit_exists_on
 from dialogue.textfold import fold, search_document
@@ -218,10 +218,11 @@ def plan_issue(*, actor: User, plan: Plan) -> Plan:
 
 def _store_plan_pdf(plan: Plan, *, actor: User, reason: str = "") -> None:
     # The issued text is kept as issued; amendments add versions, nothing is re-rendered later.
-    storage.document_store(
+    # A long plan is rendered by a worker from this snapshot.
+    document_cache.issue(
         obj=plan,
         kind=PLAN_DOCUMENT,
-        content=documents.plan_pdf(plan),
+        html=documents.plan_html(plan),
         filename=f"ke-hoach-{plan.pk}.pdf",
         actor=actor,
         reason=reason,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dialogue import access, audit, document_cache, exports, storage
-from dialogue.documents import pdf_response
 from dialogue.forms import LegalHoldForm, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
 from dialogue.once import submitted_once
@@ -170,6 +169,7 @@ def plan_detail(request, pk: int):
             "can_edit": Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists(),
             "history": audit.history(plan)[:50],
             "stored_versions": storage.versions(plan, services.PLAN_DOCUMENT),
+            "document_waiting": document_cache.issued_waiting(plan, services.PLAN_DOCUMENT),
         },
     )
 
@@ -241,9 +241,12 @@ def plan_issue(request, pk: int):
 @login_required
 def plan_pdf(request, pk: int):
     plan = _get_plan(request.user, pk)
-    stored = storage.latest(plan, services.PLAN_DOCUMENT) if plan.is_issued else None
-    if stored is not None:
-        return pdf_response(bytes(stored.content), stored.filename)
+    if plan.is_issued:
+        issued = document_cache.issued_pdf_or_progress(
+            request, obj=plan, kind=services.PLAN_DOCUMENT
+        )
+        if issued is not None:
+            return issued
     return document_cache.pdf_or_progress(
         request,
         obj=plan,

@@ -193,7 +193,7 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label_lo
 @pytest.fixture(autouse=True)
 def no_rendering(monkeypatch):
     """Issuing a notice stores its PDF; these tests are about access, not documents."""
-    monkeypatch.setattr("followups.services.notice_pdf", lambda notice: b"%PDF-1.4\n%\n")
+    monkeypatch.setattr("dialogue.documents.html_to_pdf", lambda html, progress=None: b"%PDF-1.4")
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dialogue import services as dialogue_services
+from dialogue import storage
 from dialogue.models import DeadlineProfile
 from followups import annual_report, publication
 from followups import services as followup_services
@@ -333,7 +334,7 @@ def minutes_reopen(world):
     console_service.session_end(
         actor=world.secretary_a, session=session, attending_count=80, invited_count=100
     )
-    with mock.patch("sessions.documents.minutes_pdf", lambda session, minutes=None: b"%PDF"):
+    with mock.patch("dialogue.documents.html_to_pdf", lambda html, progress=None: b"%PDF"):
         minutes_service.minutes_finalize(
             actor=world.secretary_a, session=session, chair_name="Trần Văn Chủ"
         )
@@ -914,8 +915,11 @@ def _fast_documents(monkeypatch):
     """Issuing a plan or a notice stores its PDF: the walk checks the documents it renders
     itself (case.document), not those of the scene."""
     fake = b"%PDF-1.4\n% scene\n"
-    monkeypatch.setattr("followups.services.notice_pdf", lambda notice: fake)
-    monkeypatch.setattr("sessions.services.documents.plan_pdf", lambda plan: fake, raising=False)
+
+    def issue(*, html, **document):
+        return storage.document_store(content=fake, **document)
+
+    monkeypatch.setattr("dialogue.document_cache.issue", issue)
 
 
 def _max_length(case: Case, name: str) -> int | None:

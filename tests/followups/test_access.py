@@ -52,7 +52,7 @@ def no_rendering(monkeypatch):
     """These tests are about access: a real WeasyPrint render costs 0.3 s each (the PDFs are
     checked in test_pages)."""
     fake = b"%PDF-1.4\n% notice\n"
-    monkeypatch.setattr("followups.services.notice_pdf", lambda notice: fake)
+    monkeypatch.setattr("dialogue.documents.html_to_pdf", lambda html, progress=None: fake)
     monkeypatch.setattr("followups.documents.notice_pdf", lambda notice: fake)
 
 

@@ -21,7 +21,7 @@ from dialogue.models import Role
 from petitions import services
 from petitions.forms import PETITIONER_REQUIRED
 from petitions.models import Field, Petition
-from sessions import console, documents
+from sessions import console
 from sessions import minutes as minutes_service
 from sessions import services as session_services
 from sessions.models import DialogueSession
@@ -307,7 +307,7 @@ def test_the_service_refuses_a_session_that_is_not_running(world, scene):
 
 
 def test_capture_is_refused_once_the_minutes_are_final(world, scene, login, monkeypatch):
-    monkeypatch.setattr(documents, "minutes_pdf", lambda session, minutes=None: b"%PDF-fake")
+    monkeypatch.setattr("dialogue.documents.html_to_pdf", lambda html, progress=None: b"%PDF-")
     move(scene.session, world.organiser_a, "held")
     minutes_service.minutes_finalize(
         actor=world.secretary_a, session=scene.session, chair_name="Trần Văn Chủ"

@@ -70,7 +70,7 @@ def _session_day():
 @pytest.fixture
 def fake_pdf(monkeypatch):
     """Finalising renders the minutes; the tests that do not read the PDF skip the ~0.3 s."""
-    monkeypatch.setattr(documents, "minutes_pdf", lambda session, minutes=None: FAKE_PDF)
+    monkeypatch.setattr("dialogue.documents.html_to_pdf", lambda html, progress=None: FAKE_PDF)
 
 
 @pytest.fixture
@@ -815,7 +815,7 @@ def test_the_stored_pdf_is_served_and_its_sha256_shown(world, running, login, mo
     record = Minutes.objects.get(session=running.session)
     assert record.is_final
     # From now on the stored bytes are served; nothing is rendered again.
-    monkeypatch.setattr(documents, "minutes_pdf", lambda *a, **k: pytest.fail("re-rendered"))
+    monkeypatch.setattr("dialogue.documents.html_to_pdf", lambda *a, **k: pytest.fail("rendered"))
     final = client.get(pdf_url)
     assert final.status_code == 200
     assert final["Content-Type"] == "application/pdf"

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from dialogue.audit import history
 from dialogue.models import Milestone, StoredDocument
-from sessions import documents, services
+from sessions import services
 from sessions.models import DialogueSession, Plan
 from sessions.services import ConfirmationRequired, TaskLine
 from tests.factories import make_plan, make_session
@@ -349,7 +349,7 @@ def test_page_offers_only_the_allowed_moves(world, session, login):
 @pytest.fixture
 def fake_pdf(monkeypatch):
     """Issuing stores a PDF; these tests are about the workflow, so skip the real render."""
-    monkeypatch.setattr(documents, "plan_pdf", lambda plan: b"%PDF-1.7 test")
+    monkeypatch.setattr("dialogue.documents.html_to_pdf", lambda html, progress=None: b"%PDF-1.7")
 
 
 SIGNED = {
