@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from dialogue import audit, deadlines, storage
+from dialogue import audit, deadlines, document_cache
 from dialogue.charts import bar_chart
 from dialogue.documents import DocumentHeader, html_to_pdf, render_html
 from dialogue.models import AdministrativeUnit
@@ -367,7 +367,8 @@ def annual_report_update(*, actor, report, reasons: dict[str, str] | None = None
 
 @transaction.atomic
 def annual_report_issue(*, actor, report, number: str, issued_on: date):
-    """Issue: number and date, the PDF rendered once and stored with its SHA-256."""
+    """Issue: number and date, the PDF rendered once (by a worker when long) and stored with its
+    SHA-256."""
     report = AnnualReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
     if report.is_issued:
         raise ValidationError(REPORT_ISSUED_READ_ONLY)
@@ -386,10 +387,11 @@ def annual_report_issue(*, actor, report, number: str, issued_on: date):
     report.save(
         update_fields=["number", "issued_on", "status", "issued_by", "issued_at", "updated_at"]
     )
-    storage.document_store(
+    # A province's report runs to several pages: rendered by a worker (dialogue.document_cache).
+    document_cache.issue(
         obj=report,
         kind=REPORT_DOCUMENT,
-        content=report_pdf(report),
+        html=report_html(report),
         filename=report_filename(report),
         actor=actor,
     )

@@ -730,6 +730,7 @@ def _report_page(request, report: AnnualReport, *, can_edit: bool, **bound):
         "issue_form": None,
         "chart": annual_report.report_context(report, figures)["chart"],
         "stored_versions": storage.versions(report, annual_report.REPORT_DOCUMENT),
+        "document_waiting": document_cache.issued_waiting(report, annual_report.REPORT_DOCUMENT),
         "history": audit.history(report)[:50],
     }
     if editable:
@@ -795,9 +796,12 @@ def annual_report_issue(request, pk: int):
 @login_required
 def annual_report_pdf(request, pk: int):
     report = _get_report(request.user, pk)
-    stored = storage.latest(report, annual_report.REPORT_DOCUMENT) if report.is_issued else None
-    if stored is not None:
-        return pdf_response(bytes(stored.content), stored.filename)
+    if report.is_issued:
+        issued = document_cache.issued_pdf_or_progress(
+            request, obj=report, kind=annual_report.REPORT_DOCUMENT
+        )
+        if issued is not None:
+            return issued
     return document_cache.pdf_or_progress(
         request,
         obj=report,

@@ -288,6 +288,42 @@ def test_issuing_a_long_notice_leaves_the_render_to_a_worker(world, login, rende
     assert served.status_code == 200 and served.content == bytes(stored.content)
 
 
+def test_issuing_a_long_annual_report_leaves_the_render_to_a_worker(
+    world, login, renderer, queue, large
+):
+    from followups import annual_report
+
+    with time_machine.travel(datetime(2027, 1, 20, 9, tzinfo=VN), tick=False):
+        report = annual_report.annual_report_draft(
+            actor=world.organiser_a, unit=world.commune_a, year=2026
+        )
+        report = annual_report.annual_report_update(
+            actor=world.organiser_a, report=report, signer_name="Lê Văn Ký", signer_title="Chủ tịch"
+        )
+        report = annual_report.annual_report_issue(
+            actor=world.organiser_a, report=report, number="05/BC-UBND", issued_on=date(2027, 1, 20)
+        )
+    assert renderer.calls == 0 and report.is_issued
+    row = RenderedDocument.objects.get()
+    assert row.html == annual_report.report_html(report) and not document_cache.is_small(row.html)
+    client = login(world.organiser_a)
+    url = reverse("annual-report-pdf", args=[report.pk])
+    assert client.get(url).status_code == 202
+    page = client.get(reverse("annual-report-detail", args=[report.pk]))
+    assert 'id="document-waiting"' in page.text
+    assert login(world.organiser_b).get(url).status_code == 404
+
+    queue.run_all()
+    document_cache.render_run(row.pk)  # delivered twice
+    stored = StoredDocument.objects.get()
+    assert stored.version == 1 and renderer.calls == 1
+    text = pdf_text(bytes(stored.content))
+    assert "05/BC-UBND" in text and "DỰ THẢO" not in text
+    client = login(world.organiser_a)
+    served = client.get(url)
+    assert served.status_code == 200 and served.content == bytes(stored.content)
+
+
 # --- the plan --------------------------------------------------------------------------------
 
 
