@@ -29,7 +29,7 @@ from django.utils import timezone
 from dialogue.models import Agency, CalendarException, ChangeRecord, DeadlineRule
 from dialogue.workcalendar import get_calendar
 from dialogue.workdays import WorkCalendar
-from followups import deadlines
+from followups import deadlines, summary
 from followups.models import Assignment, Recomputation
 from petitions.changes import tracking as track_petitions
 
@@ -120,7 +120,8 @@ def recompute_chunk(
         due_cases.append(When(same, then=Value(due)))
         text_cases.append(When(same, then=Value(text)))
     # A moved due date may move an open item between "not yet due" and "overdue".
-    with track_petitions({row[4] for row in changed}):
+    moves = [(row[4], row[3], computed[(row[1], row[2])][0]) for row in changed]
+    with track_petitions(summary.overdue_flips(moves)):
         Assignment.objects.filter(pk__in=[row[0] for row in changed]).update(
             due_on=Case(*due_cases, output_field=DateField()),
             due_explanation=Case(*text_cases, output_field=CharField()),

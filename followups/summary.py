@@ -82,6 +82,17 @@ def _state(*, exclusive: bool) -> DashboardSummaryState:
     return state
 
 
+def overdue_flips(moves: Iterable[tuple[int, date, date]]) -> set[int]:
+    """The petitions among `moves` (petition id, old and new due date of one of its open
+    assignments) whose cells such a move changes. An open assignment counts as overdue or not
+    on the judging day, and nothing else the cells hold depends on its due date, so only a move
+    across that day matters: a recomputation after a calendar change then tracks a handful of
+    petitions per chunk, not every one whose date moved. Takes the writers' lock on the state
+    row, as a tracker does, so the judging day cannot move meanwhile."""
+    day = _state(exclusive=False).as_of
+    return {pk for pk, old, new in moves if (old < day) != (new < day)}
+
+
 def as_of() -> date:
     """The day the cells judge open assignments on (no lock: readers)."""
     state = DashboardSummaryState.objects.filter(pk=1).values_list("as_of", flat=True).first()

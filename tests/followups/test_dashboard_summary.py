@@ -149,7 +149,11 @@ def test_the_page_corrects_for_days_the_cells_were_not_rolled(world):
     assert (earlier.assignments.open, earlier.assignments.overdue) == (2, 0)
 
 
-def test_a_recomputed_due_date_keeps_the_cells_right(world):
+@pytest.mark.parametrize("judged", ["on_the_old_due_date", "the_day_after"])
+def test_a_recomputed_due_date_keeps_the_cells_right(world, judged):
+    # Judged on the old due date, the items are not overdue before or after the move; judged the
+    # day after, they were overdue and the later date makes them not yet due: only that move
+    # changes the cells (summary.overdue_flips), and both must end equal to a recount.
     from dialogue.models import CalendarException, CalendarRevision
     from followups import recomputation
 
@@ -162,8 +166,12 @@ def test_a_recomputed_due_date_keeps_the_cells_right(world):
             issued_on=date(2026, 12, 21),
         )
     due = Assignment.objects.first().due_on
-    summary.roll(today=due)  # not yet overdue on its day; a day off before it moves it later
+    # A day off before the due date moves it later.
+    judging_day = due if judged == "on_the_old_due_date" else due + timedelta(days=1)
+    summary.roll(today=judging_day)
     assert_recount()
+    overdue_before = Assignment.objects.filter(due_on__lt=judging_day).count()
+    assert overdue_before == (0 if judged == "on_the_old_due_date" else 2)
     day = due - timedelta(days=1 if due.weekday() else 3)
     CalendarException.objects.create(day=day, kind="day_off", name="Nghỉ bù", source="Thử")
     CalendarRevision.objects.update_or_create(pk=1, defaults={"token": "dashboard-summary"})
