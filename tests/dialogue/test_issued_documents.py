@@ -250,7 +250,9 @@ def test_with_eager_tasks_the_file_is_stored_in_the_request_as_before(world, log
     minutes = finalise(login(world.secretary_a), held)
     stored = storage.latest(minutes, MINUTES_DOCUMENT)
     assert stored is not None and minutes.sha256 == stored.sha256
-    assert audit.history(minutes).get().changes == {"sha256": [None, stored.sha256]}
+    history = audit.history(minutes)
+    assert history.get(action="finalised").changes == {"sha256": [None, stored.sha256]}
+    assert history.get(action="document_stored").changes["sha256"] == [None, stored.sha256]
     assert not RenderedDocument.objects.exists()
 
 
