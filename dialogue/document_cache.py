@@ -20,7 +20,11 @@ Issued documents are StoredDocument rows served as issued (dialogue.storage). :f
 stores one from the HTML snapshot its issuing transaction took: at once if small, else through a
 row of the same kind (``stored_version`` set) that the same task renders and then stores as that
 version, exactly once (the claim, then a delete of the row in the storing transaction). Until
-then :func:`issued_pdf_or_progress` answers the same progress page.
+then :func:`issued_pdf_or_progress` answers the same progress page. The task is sent after
+commit through dialogue.tasks.enqueue (a broker that is down is logged; the sweep
+:func:`requeue_lost` queues the row again); a version whose render failed MAX_ATTEMPTS times is
+no longer retried but logged as an error, its snapshot kept. Storing locks the issued object
+first, as issuing does, and records the stored file's SHA-256 in the object's history.
 """
 
 from __future__ import annotations
@@ -392,11 +396,7 @@ def _store_issued(row: RenderedDocument, started, content: bytes) -> None:
                 obj,
                 actor=None,
                 action="document_stored",
-                changes={
-                    "kind": [None, row.kind],
-                    "version": [None, stored.version],
-                    "sha256": [None, stored.sha256],
-                },
+                changes={"version": [None, stored.version], "sha256": [None, stored.sha256]},
             )
             newer = _issued_rows(obj, row.kind).filter(stored_version__gt=stored.version)
             if not newer.exists() and storage.last_version(obj, row.kind) == stored.version:
@@ -445,7 +445,12 @@ def issue_settle(obj: models.Model, kind: str) -> RenderedDocument | None:
 
     None when every version is stored; else the first one that could not be (its render or
     its storing failed, recorded on the row and logged; the caller must not change what the
-    document shows). A failure rolls back only its own savepoint, not the caller's work."""
+    document shows). A failure rolls back only its own savepoint, not the caller's work.
+
+    Call it inside the caller's transaction: `obj` is locked first, as a worker storing a
+    version locks it before its row (the same order: no deadlock with a worker)."""
+    if transaction.get_connection().in_atomic_block:
+        list(type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list("pk"))
     for pk in _issued_rows(obj, kind).order_by("stored_version").values_list("pk", flat=True):
         started = timezone.now()
         claimed = RenderedDocument.objects.filter(pk=pk).update(

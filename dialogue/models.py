@@ -330,6 +330,8 @@ CHANGE_FIELD_LABELS = {
     "successors": _("now part of"),
     "predecessors": _("merged unit"),
     "minutes": _("minutes"),
+    "version": _("version"),
+    "sha256": _("SHA-256"),
 }
 
 
