@@ -105,4 +105,3 @@ def minutes_reopen(*, actor: User, session: DialogueSession, reason: str) -> Min
     )
     console.bump(session.pk)
     return minutes
-
