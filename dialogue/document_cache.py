@@ -20,26 +20,33 @@ Issued documents are StoredDocument rows served as issued (dialogue.storage). :f
 stores one from the HTML snapshot its issuing transaction took: at once if small, else through a
 row of the same kind (``stored_version`` set) that the same task renders and then stores as that
 version, exactly once (the claim, then a delete of the row in the storing transaction). Until
-then :func:`issued_pdf_or_progress` answers the same progress page.
+then :func:`issued_pdf_or_progress` answers the same progress page. The task is sent after
+commit through dialogue.tasks.enqueue (a broker that is down is logged; the sweep
+:func:`requeue_lost` queues the row again); a version whose render failed MAX_ATTEMPTS times is
+no longer retried but logged as an error, its snapshot kept. Storing locks the issued object
+first, as issuing does, and records the stored file's SHA-256 in the object's history.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Max
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dialogue import documents, signals, storage
+from dialogue import audit, documents, signals, storage
 from dialogue.models import RenderedDocument, StoredDocument
+
+logger = logging.getLogger(__name__)
 
 Status = RenderedDocument.Status
 #: About this many bytes of document HTML fill an A4 page (bench.console's minutes: 2.8 KB).
@@ -48,6 +55,10 @@ BYTES_PER_PAGE = 2800
 PROGRESS_EVERY = 0.5
 #: A row waiting this long had its task lost (a broker restart): it is queued again.
 LOST_AFTER = timedelta(minutes=10)
+#: An issued version whose render failed (or whose worker was lost) this many times is no longer
+#: queued again: logged as an error, its snapshot kept for an administrator (who may set its
+#: `attempts` back to 0 once the cause is fixed; the sweep then retries it).
+MAX_ATTEMPTS = 5
 
 
 def content_hash(html: str) -> str:
@@ -143,13 +154,16 @@ def _expected_pages(obj: models.Model, kind: str, html: str) -> int:
 
 
 def _enqueue(pk: int) -> None:
-    from dialogue.tasks import document_render_task
+    from dialogue.tasks import document_render_task, enqueue
 
-    if connection.in_atomic_block and not document_render_task.app.conf.task_always_eager:
-        # A worker must find the row: send the task once it is committed.
-        transaction.on_commit(lambda: document_render_task.delay(pk))
-    else:
+    if document_render_task.app.conf.task_always_eager:
+        # Tests, `make run` without Redis: rendered here, in the request.
         document_render_task.delay(pk)
+    else:
+        # A worker must find the row: sent once it is committed. A broker that is down is
+        # logged, not raised (the request has committed); the row waits, and the sweep
+        # (requeue_lost) or the next download queues it again after LOST_AFTER.
+        enqueue(document_render_task, pk)
 
 
 def _is_lost(row: RenderedDocument, now) -> bool:
@@ -190,10 +204,44 @@ def render_request(
     return RenderedDocument.objects.defer("content", "html").get(pk=row.pk)
 
 
+def _describe(row: RenderedDocument) -> str:
+    return (
+        f"{row.content_type.app_label}.{row.content_type.model} {row.object_id}, "
+        f"{row.kind} version {row.stored_version} (render {row.pk})"
+    )
+
+
+def _given_up(row: RenderedDocument) -> bool:
+    return row.is_issued and row.attempts >= MAX_ATTEMPTS
+
+
+def _give_up(row: RenderedDocument) -> None:
+    """An issued version past MAX_ATTEMPTS found lost: failed for good (logged once; a failed
+    render was logged when it failed)."""
+    if row.status == Status.FAILED:
+        return
+    failed = RenderedDocument.objects.filter(pk=row.pk, status=row.status).update(
+        status=Status.FAILED,
+        error=f"The worker was lost (attempt {row.attempts}).",
+        finished_at=timezone.now(),
+    )
+    if failed:
+        logger.error(
+            "Issued document %s was not stored after %d attempts (its worker was lost): it is "
+            "no longer retried; its snapshot is kept.",
+            _describe(row),
+            row.attempts,
+        )
+
+
 def _requeue_if_lost(row: RenderedDocument, *, html: str | None = None) -> bool:
     """Queue a failed or lost render again (a draft's with its current `html`; an issued
-    snapshot is never changed). False if it is not lost or another request requeued it."""
+    snapshot is never changed). False if it is not lost, another request requeued it, or it
+    is an issued version that failed MAX_ATTEMPTS times."""
     if not _is_lost(row, timezone.now()):
+        return False
+    if _given_up(row):
+        _give_up(row)
         return False
     fields = {"html": html} if html is not None else {}
     requeued = (
@@ -219,7 +267,7 @@ def render_run(pk: int) -> None:
     its HTML, store the PDF. Progress is saved at most every half second for the page's bar."""
     started = timezone.now()
     claimed = RenderedDocument.objects.filter(pk=pk, status=Status.PENDING).update(
-        status=Status.RUNNING, started_at=started
+        status=Status.RUNNING, started_at=started, attempts=F("attempts") + 1
     )
     if claimed:
         _render(pk, started)
@@ -242,9 +290,7 @@ def _render(pk: int, started) -> None:
     try:
         content = documents.html_to_pdf(html, progress=progress)
     except Exception as error:
-        RenderedDocument.objects.filter(pk=pk, started_at=started).update(
-            status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+        _fail(row, started, error)
         raise
     if row.is_issued:
         _store_issued(row, started, content)
@@ -253,6 +299,22 @@ def _render(pk: int, started) -> None:
         status=Status.DONE, content=content, html="", writing=False, finished_at=timezone.now()
     )
     _forget_others(RenderedDocument.objects.defer("content").get(pk=pk))
+
+
+def _fail(row: RenderedDocument, started, error: Exception) -> None:
+    """Record a render's failure (its claim still this one's); an issued version that has
+    failed MAX_ATTEMPTS times is logged as an error: it is no longer retried."""
+    RenderedDocument.objects.filter(pk=row.pk, started_at=started).update(
+        status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+    )
+    if _given_up(row):
+        logger.error(
+            "Issued document %s could not be rendered or stored after %d attempts: it is no "
+            "longer retried; its snapshot is kept. Last error: %s",
+            _describe(row),
+            row.attempts,
+            error,
+        )
 
 
 def purge() -> int:
@@ -278,8 +340,7 @@ def issue(
     Small: rendered and stored now. Larger: the snapshot is kept in a row that
     ``document_render_task`` (sent on commit) renders and stores; None until then (with eager
     tasks it has run already and the stored document is returned)."""
-    waiting = _issued_rows(obj, kind).aggregate(last=Max("stored_version"))["last"] or 0
-    version = max(storage.last_version(obj, kind), waiting) + 1
+    version = storage.next_version(obj, kind)
     if is_small(html):
         return storage.document_store(
             obj=obj,
@@ -307,27 +368,50 @@ def issue(
 
 
 def _store_issued(row: RenderedDocument, started, content: bytes) -> None:
-    with transaction.atomic():
-        # Deleting the row is the last claim: a render claimed again meanwhile (thought lost,
-        # or settled by a batch) finds it gone, so each issued version is stored once.
-        deleted, _ = RenderedDocument.objects.filter(pk=row.pk, started_at=started).delete()
-        if not deleted:
-            return
-        obj = row.content_type.model_class()._default_manager.filter(pk=row.object_id).first()
-        if obj is None:  # deleted meanwhile: nothing left to store it for
-            return
-        stored = storage.document_store(
-            obj=obj,
-            kind=row.kind,
-            content=content,
-            filename=row.filename,
-            actor=row.requested_by,
-            reason=row.reason,
-            version=row.stored_version,
+    model = row.content_type.model_class()
+    try:
+        with transaction.atomic():
+            # The issued object's row first: issuing holds it (locked or updated) until its
+            # version's row is committed, so a version issued while this one was rendered is
+            # seen below, and its document is not mirrored over by this older one.
+            obj = model._default_manager.select_for_update().filter(pk=row.object_id).first()
+            # Deleting the row is the last claim: a render claimed again meanwhile (thought
+            # lost, or settled by a batch) finds it gone, so each issued version is stored once.
+            deleted, _ = RenderedDocument.objects.filter(pk=row.pk, started_at=started).delete()
+            if not deleted:
+                return
+            if obj is None:  # deleted meanwhile: nothing left to store it for
+                return
+            stored = storage.document_store(
+                obj=obj,
+                kind=row.kind,
+                content=content,
+                filename=row.filename,
+                actor=row.requested_by,
+                reason=row.reason,
+                version=row.stored_version,
+            )
+            # The issuing change was recorded before the file existed: its hash is recorded now.
+            audit.record(
+                obj,
+                actor=None,
+                action="document_stored",
+                changes={"version": [None, stored.version], "sha256": [None, stored.sha256]},
+            )
+            newer = _issued_rows(obj, row.kind).filter(stored_version__gt=stored.version)
+            if not newer.exists() and storage.last_version(obj, row.kind) == stored.version:
+                signals.document_stored.send(
+                    sender=type(obj), obj=obj, kind=row.kind, stored=stored
+                )
+    except IntegrityError as error:
+        # Its version number was taken meanwhile (stored without regard to the reservation):
+        # storing again cannot succeed; the row stays, failed, for an administrator.
+        RenderedDocument.objects.filter(pk=row.pk, started_at=started).update(
+            status=Status.FAILED,
+            error=f"Version {row.stored_version} could not be stored: {error}"[:2000],
+            finished_at=timezone.now(),
         )
-        newer = _issued_rows(obj, row.kind).filter(stored_version__gt=stored.version).exists()
-        if not newer and storage.last_version(obj, row.kind) == stored.version:
-            signals.document_stored.send(sender=type(obj), obj=obj, kind=row.kind, stored=stored)
+        logger.error("Issued document %s could not be stored: %s", _describe(row), error)
 
 
 def issued_waiting(obj: models.Model, kind: str) -> RenderedDocument | None:
@@ -339,29 +423,56 @@ def issued_waiting(obj: models.Model, kind: str) -> RenderedDocument | None:
 
 
 def requeue_lost() -> int:
-    """Queue again the issued documents whose task was lost (a broker restart) or whose render
-    failed at least LOST_AFTER ago: an issued document is stored even if nobody asks for it."""
+    """Queue again the issued documents whose task was lost (a broker down or restarted) or
+    whose render failed at least LOST_AFTER ago: an issued document is stored even if nobody
+    asks for it. One that failed MAX_ATTEMPTS times is left (logged) for an administrator."""
     since = timezone.now() - LOST_AFTER
     rows = (
         RenderedDocument.objects.filter(stored_version__isnull=False)
         .exclude(status=Status.DONE)
         .exclude(status=Status.FAILED, finished_at__gt=since)
+        .exclude(status=Status.FAILED, attempts__gte=MAX_ATTEMPTS)
+        .select_related("content_type")
         .defer("content", "html")
     )
     return sum(_requeue_if_lost(row) for row in rows)
 
 
-def issue_settle(obj: models.Model, kind: str) -> None:
+def issue_settle(obj: models.Model, kind: str) -> RenderedDocument | None:
     """Render and store now the issued versions of the document still waiting, in order. For
     a batch about to change what the document shows (anonymisation): each version is first
-    stored as issued. A worker rendering one meanwhile stores nothing (this claim is newer)."""
+    stored as issued. A worker rendering one meanwhile stores nothing (this claim is newer).
+
+    None when every version is stored; else the first one that could not be (its render or
+    its storing failed, recorded on the row and logged; the caller must not change what the
+    document shows). A failure rolls back only its own savepoint, not the caller's work.
+
+    Call it inside the caller's transaction: `obj` is locked first, as a worker storing a
+    version locks it before its row (the same order: no deadlock with a worker)."""
+    if transaction.get_connection().in_atomic_block:
+        list(type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list("pk"))
     for pk in _issued_rows(obj, kind).order_by("stored_version").values_list("pk", flat=True):
         started = timezone.now()
         claimed = RenderedDocument.objects.filter(pk=pk).update(
-            status=Status.RUNNING, started_at=started, error=""
+            status=Status.RUNNING, started_at=started, error="", attempts=F("attempts") + 1
         )
-        if claimed:
-            _render(pk, started)
+        if not claimed:
+            continue
+        try:
+            with transaction.atomic():
+                _render(pk, started)
+        except Exception as error:
+            # The savepoint took back the row's failure (_render records it): again, outside.
+            RenderedDocument.objects.filter(pk=pk, started_at=started).update(
+                status=Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            )
+            row = RenderedDocument.objects.defer("content", "html").get(pk=pk)
+            logger.warning("Issued document %s could not be stored: %s", _describe(row), error)
+            return row
+        row = RenderedDocument.objects.defer("content", "html").filter(pk=pk).first()
+        if row is not None:  # not stored (_store_issued recorded why)
+            return row
+    return None
 
 
 # --- the response a PDF view gives ---------------------------------------------------------

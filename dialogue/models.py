@@ -294,6 +294,7 @@ ACTION_LABELS = {
     "attendance": _("attendance recorded"),
     "finalised": _("finalised"),
     "reopened": _("reopened"),
+    "document_stored": _("issued document stored"),
     "routed_out": _("routed out"),
     "preparation_assigned": _("asked to prepare the answer"),
     "answer_prepared": _("answer prepared"),
@@ -329,6 +330,8 @@ CHANGE_FIELD_LABELS = {
     "successors": _("now part of"),
     "predecessors": _("merged unit"),
     "minutes": _("minutes"),
+    "version": _("version"),
+    "sha256": _("SHA-256"),
 }
 
 
@@ -688,6 +691,9 @@ class RenderedDocument(models.Model):
     stored_version = models.PositiveIntegerField(_("version"), null=True, blank=True)
     #: The StoredDocument's reason (an amendment's).
     reason = models.TextField(_("reason"), blank=True)
+    #: Renders begun (each claim counts): an issued version is no longer retried after
+    #: document_cache.MAX_ATTEMPTS; its snapshot stays for an administrator.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("rendered document")

@@ -236,7 +236,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Time limits stay far under Redis' visibility timeout, so a slow task is never delivered twice.
 # Short socket timeouts so a hung Redis cannot hold a request that queues a task for long (a
-# failed send is logged and the rows are picked up by the sweep: followups.tasks.enqueue, which
+# failed send is logged and the rows are picked up by the sweep: dialogue.tasks.enqueue, which
 # also stops trying for a while after a failure). One retry at most when publishing.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Max
 
-from dialogue.models import StoredDocument
+from dialogue.models import RenderedDocument, StoredDocument
 
 
 def _of(obj: models.Model, kind: str):
@@ -23,6 +23,22 @@ def last_version(obj: models.Model, kind: str) -> int:
     return _of(obj, kind).aggregate(last=Max("version"))["last"] or 0
 
 
+def next_version(obj: models.Model, kind: str) -> int:
+    """The number the next version of `obj`'s `kind` document takes: after the stored ones and
+    the ones reserved by an issued version still waiting for its worker
+    (dialogue.document_cache.issue), so nothing stored meanwhile takes a reserved number."""
+    reserved = (
+        RenderedDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=str(obj.pk),
+            kind=kind,
+            stored_version__isnull=False,
+        ).aggregate(last=Max("stored_version"))["last"]
+        or 0
+    )
+    return max(last_version(obj, kind), reserved) + 1
+
+
 def document_store(
     *,
     obj: models.Model,
@@ -33,14 +49,14 @@ def document_store(
     reason: str = "",
     version: int | None = None,
 ) -> StoredDocument:
-    """Add the next version of `obj`'s `kind` document (call inside the issuing transaction),
-    or the `version` numbered when it was issued (dialogue.document_cache.issue: a worker
-    stores it later, maybe after a later version)."""
+    """Add the next version of `obj`'s `kind` document (:func:`next_version`; call inside the
+    issuing transaction, `obj` locked), or the `version` numbered when it was issued
+    (dialogue.document_cache.issue: a worker stores it later, maybe after a later version)."""
     return StoredDocument.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
         kind=kind,
-        version=version or last_version(obj, kind) + 1,
+        version=version or next_version(obj, kind),
         filename=filename,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),

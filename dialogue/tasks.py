@@ -1,5 +1,56 @@
+"""Background jobs of the dialogue app, and `enqueue`: how the whole app sends a task."""
+
+from __future__ import annotations
+
+import logging
+
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
+
+from dialogue.cache import Breaker
+
+logger = logging.getLogger(__name__)
+
+#: What a broker that is down raises when a task is sent (Redis stopped, refused, timed out).
+BROKER_ERRORS = (KombuOperationalError, RedisError, ConnectionError, TimeoutError)
+
+
+#: After a failed send, sends are skipped this long: a hung broker costs one request its socket
+#: timeout (CELERY_BROKER_TRANSPORT_OPTIONS), not every request.
+BROKER_BREAKER = Breaker(30)
+
+
+def enqueue(task, *args) -> None:
+    """Send `task` with `args` once the current transaction commits.
+
+    A broker that is down is logged, not raised: the request that changed the database has
+    succeeded, and a sweep finds what is owed from the rows themselves (the daily reminder
+    sweep, the issued-document sweep). After a failure, sends are skipped (and logged) while
+    BROKER_BREAKER is open.
+    """
+
+    def send() -> None:
+        eager = task.app.conf.task_always_eager
+        if not eager and BROKER_BREAKER.is_open():
+            logger.warning(
+                "Task %s%r was not queued (broker unavailable: skipped for %d s after a failure).",
+                task.name,
+                args,
+                BROKER_BREAKER.seconds,
+            )
+            return
+        try:
+            task.delay(*args)
+        except BROKER_ERRORS as exc:
+            BROKER_BREAKER.trip()
+            logger.warning(
+                "Task %s%r was not queued (broker unavailable: %s).", task.name, args, exc
+            )
+
+    transaction.on_commit(send)
 
 
 @shared_task(ignore_result=False)

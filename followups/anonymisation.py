@@ -7,6 +7,9 @@ how free text is redacted) is the pure `dialogue.retention`.
 
 One run:
 
+0. stores as issued the versions of the due sessions' minutes and notices still waiting for a
+   worker (their snapshot holds the names); a session one of whose versions cannot be stored
+   (its render fails) is left, logged, for a later run, and the others go on;
 1. marks the due sessions (ended before the cutoff, no legal hold, not yet anonymised) with one
    timestamp `stamp` (one UPDATE); every later statement selects by that stamp, so a run is a
    fixed number of statements whatever the number of rows (the Python pass of step 2: a fixed
@@ -33,6 +36,7 @@ halfway rolls back (one transaction), and the next run starts again.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -57,7 +61,7 @@ from django.utils import timezone
 
 from dialogue import audit, document_cache, foldsql, retention, storage
 from dialogue.foldsql import search_document_sql
-from dialogue.models import ChangeRecord, StoredDocument
+from dialogue.models import ChangeRecord, RenderedDocument, StoredDocument
 from dialogue.textfold import search_document
 from followups.documents import notice_filename, notice_pdf
 from followups.models import ConclusionNotice, Extension, Response
@@ -66,6 +70,8 @@ from petitions.models import Petition
 from sessions import documents as session_documents
 from sessions.minutes import MINUTES_DOCUMENT
 from sessions.models import DialogueSession, Minutes, MinutesEntry, Speaker
+
+logger = logging.getLogger(__name__)
 
 PH = Value(retention.PLACEHOLDER)
 #: Due sessions are redacted in groups of at most this many citizens' names (memory) and sessions.
@@ -105,6 +111,8 @@ class SweepReport:
     documents: int = 0
     free_texts: int = 0
     history: int = 0
+    #: Due sessions left for the next run: an issued document of theirs could not be stored.
+    blocked: int = 0
     dry_run: bool = False
 
     def as_dict(self) -> dict:
@@ -121,6 +129,41 @@ def due_sessions(*, today: date, years: int):
     return DialogueSession.objects.filter(anonymised_at__isnull=True, legal_hold=False).filter(
         Q(ended_at__lt=moment) | Q(ended_at__isnull=True, ends_at__lt=moment)
     )
+
+
+def _settle_issued(due) -> set[int]:
+    """Store now, as issued, the versions of the due sessions' minutes and notices still
+    waiting for a worker (dialogue.document_cache.issue_settle), before anything they show is
+    redacted. The sessions with a version that cannot be stored (its render fails) are
+    returned and logged: they are left for a later run, the others go on."""
+    waiting = RenderedDocument.objects.filter(stored_version__isnull=False)
+    blocked: set[int] = set()
+    for model, kind in ((Minutes, MINUTES_DOCUMENT), (ConclusionNotice, NOTICE_DOCUMENT)):
+        kind_type = ContentType.objects.get_for_model(model)
+        ids = waiting.filter(content_type=kind_type, kind=kind).values_list("object_id", flat=True)
+        for obj in model.objects.filter(session__in=due, pk__in=[int(pk) for pk in set(ids)]):
+            failed = document_cache.issue_settle(obj, kind)
+            if failed is not None:
+                logger.error(
+                    "Session %s is not anonymised this run: its issued %s version %s (render "
+                    "%s) could not be stored first: %s",
+                    obj.session_id,
+                    kind,
+                    failed.stored_version,
+                    failed.pk,
+                    failed.error,
+                )
+                blocked.add(obj.session_id)
+    return blocked
+
+
+def _settled(obj, kind: str) -> None:
+    """Every issued version of the document is stored (_settle_issued did it; one issued since
+    is stored here). One that cannot be stored now stops the run: its redaction would precede
+    it."""
+    failed = document_cache.issue_settle(obj, kind)
+    if failed is not None:
+        raise RuntimeError(f"Issued {kind} version {failed.stored_version} of {obj!r} not stored")
 
 
 def _redact_sql(expression, *values):
@@ -175,7 +218,10 @@ def retention_sweep(*, today: date | None = None, years: int | None = None) -> S
     years = settings.RETENTION_YEARS if years is None else years
     report = SweepReport(cutoff=retention.cutoff(today, years))
     stamp = timezone.now()
-    report.sessions = due_sessions(today=today, years=years).update(anonymised_at=stamp)
+    due = due_sessions(today=today, years=years)
+    blocked = _settle_issued(due)
+    report.blocked = len(blocked)
+    report.sessions = due.exclude(pk__in=blocked).update(anonymised_at=stamp)
     if not report.sessions:
         return report
     sessions = DialogueSession.objects.filter(anonymised_at=stamp)
@@ -414,7 +460,7 @@ def _rerender_minutes(sessions) -> int:
     for minutes in Minutes.objects.filter(session__in=sessions, finalised_at__isnull=False):
         session = minutes.session
         # A version still waiting for its worker is stored as issued first, then redacted.
-        document_cache.issue_settle(minutes, MINUTES_DOCUMENT)
+        _settled(minutes, MINUTES_DOCUMENT)
         minutes.refresh_from_db(fields=["sha256"])
         stored = _store_rerender(
             minutes,
@@ -435,7 +481,7 @@ def _rerender_notices(sessions) -> int:
     for notice in ConclusionNotice.objects.filter(
         session__in=sessions, issued_on__isnull=False
     ).select_related("session"):
-        document_cache.issue_settle(notice, NOTICE_DOCUMENT)
+        _settled(notice, NOTICE_DOCUMENT)
         latest = storage.latest(notice, NOTICE_DOCUMENT)
         if latest is None:
             continue

@@ -7,64 +7,22 @@ second run find nothing more to do. `enqueue` is how the rest of the app starts 
 
 from __future__ import annotations
 
-import logging
 import time
 from datetime import date
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
-from redis.exceptions import RedisError
 
-from dialogue.cache import Breaker
+# The broker's failures are handled where the app sends any task (dialogue.tasks.enqueue).
+from dialogue.tasks import BROKER_BREAKER, BROKER_ERRORS, enqueue  # noqa: F401
 from followups import recomputation, reminders
 from followups.models import Recomputation
-
-logger = logging.getLogger(__name__)
 
 #: Rows claimed per deliver() call inside the delivery loop.
 DELIVER_BATCH = 500
 #: Time a delivery run keeps going before handing over to a fresh task; far under the soft
 #: time limit (CELERY_TASK_SOFT_TIME_LIMIT), so a run is never cut off mid-message.
 DELIVER_BUDGET_SECONDS = 120
-
-#: What a broker that is down raises when a task is sent (Redis stopped, refused, timed out).
-BROKER_ERRORS = (KombuOperationalError, RedisError, ConnectionError, TimeoutError)
-
-
-#: After a failed send, sends are skipped this long: a hung broker costs one request its socket
-#: timeout (CELERY_BROKER_TRANSPORT_OPTIONS), not every request.
-BROKER_BREAKER = Breaker(30)
-
-
-def enqueue(task, *args) -> None:
-    """Send `task` with `args` once the current transaction commits.
-
-    A broker that is down is logged, not raised: the request that changed the database has
-    succeeded, and the daily sweep (or the frequent delivery run) finds what is owed from the
-    rows themselves. After a failure, sends are skipped (and logged) while BROKER_BREAKER is open.
-    """
-
-    def send() -> None:
-        eager = task.app.conf.task_always_eager
-        if not eager and BROKER_BREAKER.is_open():
-            logger.warning(
-                "Task %s%r was not queued (broker unavailable: skipped for %d s after a failure).",
-                task.name,
-                args,
-                BROKER_BREAKER.seconds,
-            )
-            return
-        try:
-            task.apply_async(args=args)
-        except BROKER_ERRORS as exc:
-            BROKER_BREAKER.trip()
-            logger.warning(
-                "Task %s%r was not queued (broker unavailable: %s).", task.name, args, exc
-            )
-
-    transaction.on_commit(send)
 
 
 def _deliver_until_done() -> int:

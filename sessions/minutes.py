@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dialogue import audit, document_cache, storage
+from dialogue import audit, document_cache
 from dialogue.models import User
 from sessions import console, documents
 from sessions.models import DialogueSession, Minutes
@@ -105,10 +105,3 @@ def minutes_reopen(*, actor: User, session: DialogueSession, reason: str) -> Min
     )
     console.bump(session.pk)
     return minutes
-
-
-def stored_pdf(minutes: Minutes):
-    """The finalised minutes' file; None while a worker is still rendering it."""
-    if not minutes.is_final or document_cache.issued_waiting(minutes, MINUTES_DOCUMENT):
-        return None
-    return storage.latest(minutes, MINUTES_DOCUMENT)

@@ -3,6 +3,20 @@
 from django.db import migrations, models
 
 
+def refuse_while_issued_versions_wait(apps, schema_editor):
+    """Reverse only: going back removes `stored_version`, which would turn the issued versions
+    still waiting for a worker into draft renders (their issued content lost as issued)."""
+    RenderedDocument = apps.get_model("dialogue", "RenderedDocument")
+    waiting = RenderedDocument.objects.filter(stored_version__isnull=False).count()
+    if waiting:
+        raise RuntimeError(
+            f"Cannot unapply dialogue.0010: {waiting} issued document version(s) are still "
+            "waiting to be rendered and stored (RenderedDocument.stored_version set). Let the "
+            "workers store them (or run dialogue.document_cache.issue_settle for each), then "
+            "migrate back."
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -33,4 +47,6 @@ class Migration(migrations.Migration):
             model_name='rendereddocument',
             constraint=models.UniqueConstraint(condition=models.Q(('stored_version__isnull', False)), fields=('content_type', 'object_id', 'kind', 'stored_version'), name='rendered_document_issued_version'),
         ),
+        # Last, so that on the way back it runs first, before the column goes.
+        migrations.RunPython(migrations.RunPython.noop, refuse_while_issued_versions_wait),
     ]

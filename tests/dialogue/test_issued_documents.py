@@ -7,23 +7,29 @@ The renderer is the real one behind a counting spy (the stored text is read back
 a list the test empties when it says so, as a real worker would.
 """
 
+import importlib
+import logging
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from dialogue import audit, document_cache, documents, storage
+from dialogue.celery import app as celery_app
 from dialogue.models import RenderedDocument, Role, StoredDocument
-from dialogue.tasks import document_render_task
+from dialogue.tasks import BROKER_BREAKER, document_render_task
 from followups import anonymisation
 from followups.documents import notice_html
 from sessions import console, services
 from sessions import documents as session_documents
-from sessions.minutes import MINUTES_DOCUMENT, minutes_finalize
+from sessions.minutes import MINUTES_DOCUMENT, minutes_finalize, minutes_reopen
 from sessions.models import DialogueSession, Minutes, MinutesEntry
 from tests.factories import (
     UserFactory,
@@ -250,7 +256,9 @@ def test_with_eager_tasks_the_file_is_stored_in_the_request_as_before(world, log
     minutes = finalise(login(world.secretary_a), held)
     stored = storage.latest(minutes, MINUTES_DOCUMENT)
     assert stored is not None and minutes.sha256 == stored.sha256
-    assert audit.history(minutes).get().changes == {"sha256": [None, stored.sha256]}
+    history = audit.history(minutes)
+    assert history.get(action="finalised").changes == {"sha256": [None, stored.sha256]}
+    assert history.get(action="document_stored").changes["sha256"] == [None, stored.sha256]
     assert not RenderedDocument.objects.exists()
 
 
@@ -407,3 +415,310 @@ def test_the_retention_sweep_stores_a_waiting_version_before_redacting_it(
         ]
     minutes.refresh_from_db()
     assert minutes.sha256 == storage.latest(minutes, MINUTES_DOCUMENT).sha256
+
+
+# --- the production path: tasks sent by a broker, after commit --------------------------------
+
+
+@pytest.fixture
+def not_eager(settings):
+    """As in production: tasks are sent to a broker once the transaction commits."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False  # conftest sets it back for the next test
+
+
+def test_the_task_is_sent_only_once_the_finalising_transaction_commits(
+    world, login, held, renderer, queue, large, not_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        minutes = finalise(login(world.secretary_a), held)
+    row = RenderedDocument.objects.get()
+    assert queue.sent == [] and renderer.calls == 0  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert queue.sent == [row.pk]
+    queue.run_all()
+    minutes.refresh_from_db()
+    assert minutes.sha256 == storage.latest(minutes, MINUTES_DOCUMENT).sha256
+
+
+def test_nothing_is_sent_when_the_issuing_transaction_rolls_back(
+    world, held, renderer, queue, large, not_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            minutes_finalize(actor=world.secretary_a, session=held, chair_name="Trần Văn Chủ")
+            assert RenderedDocument.objects.exists()
+            raise RuntimeError("the request failed after issuing")
+    assert callbacks == [] and queue.sent == []
+    assert not RenderedDocument.objects.exists() and not StoredDocument.objects.exists()
+
+
+def test_with_the_broker_down_finalising_succeeds_and_the_sweep_queues_the_render_later(
+    world,
+    login,
+    held,
+    renderer,
+    large,
+    not_eager,
+    monkeypatch,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
+    def broker_down(pk):
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(document_render_task, "delay", broker_down)
+    advanced = []
+    real_advance = console._advance_counter
+    monkeypatch.setattr(
+        console, "_advance_counter", lambda pk: advanced.append(pk) or real_advance(pk)
+    )
+    caplog.set_level(logging.WARNING, logger="dialogue.tasks")
+    client = login(world.secretary_a)
+    with django_capture_on_commit_callbacks(execute=True):  # raised here before the fix
+        minutes = finalise(client, held)
+    # The later on-commit work still ran: the console's pages see the change.
+    assert advanced == [held.pk]
+    assert "was not queued (broker unavailable" in caplog.text
+    row = RenderedDocument.objects.get()
+    assert row.status == Status.PENDING and minutes.is_final and minutes.sha256 == ""
+    assert client.get(minutes_url(held)).status_code == 202
+
+    # Redis is back; the sweep finds the row waiting longer than LOST_AFTER and queues it.
+    queue = Queue()
+    monkeypatch.setattr(document_render_task, "delay", queue.delay)
+    BROKER_BREAKER.reset()
+    RenderedDocument.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - document_cache.LOST_AFTER - timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert document_cache.requeue_lost() == 1
+    assert queue.sent == [row.pk]
+    queue.run_all()
+    minutes.refresh_from_db()
+    assert minutes.sha256 == storage.latest(minutes, MINUTES_DOCUMENT).sha256
+    assert client.get(minutes_url(held)).status_code == 200
+
+
+# --- a version that can never be rendered ----------------------------------------------------
+
+
+def test_an_issued_version_failing_every_time_is_given_up_after_max_attempts(
+    world, login, held, queue, large, monkeypatch, caplog
+):
+    client = login(world.secretary_a)
+    minutes = finalise(client, held)
+    row = RenderedDocument.objects.get()
+    monkeypatch.setattr(documents, "html_to_pdf", lambda html, progress=None: 1 / 0)
+    caplog.set_level(logging.WARNING, logger="dialogue.document_cache")
+    for attempt in range(1, document_cache.MAX_ATTEMPTS + 1):
+        assert queue.sent == [row.pk], attempt
+        with pytest.raises(ZeroDivisionError):
+            queue.run_all()
+        row.refresh_from_db()
+        assert row.attempts == attempt and row.status == Status.FAILED
+        RenderedDocument.objects.filter(pk=row.pk).update(
+            finished_at=timezone.now() - document_cache.LOST_AFTER - timedelta(minutes=1)
+        )
+        errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+        if attempt < document_cache.MAX_ATTEMPTS:
+            assert errors == []
+            assert document_cache.requeue_lost() == 1
+    (error,) = errors
+    assert f"sessions.minutes {minutes.pk}, minutes version 1" in error.getMessage()
+    assert "5 attempts" in error.getMessage()
+    # No longer queued, by the sweep or by a download; the snapshot stays (the issued text).
+    assert document_cache.requeue_lost() == 0
+    assert client.get(minutes_url(held)).status_code == 202
+    assert queue.sent == []
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and row.html and row.stored_version == 1
+    assert document_cache.purge() == 0
+
+
+def test_a_lost_worker_counts_as_an_attempt_and_is_given_up_too(
+    world, login, held, queue, large, caplog
+):
+    finalise(login(world.secretary_a), held)
+    row = RenderedDocument.objects.get()
+    long_ago = timezone.now() - timedelta(hours=2)
+    for attempt in range(1, document_cache.MAX_ATTEMPTS + 1):
+        # A worker claims it and is killed (its row left "being rendered").
+        assert RenderedDocument.objects.filter(pk=row.pk, status=Status.PENDING).update(
+            status=Status.RUNNING, started_at=long_ago, attempts=attempt
+        )
+        queue.sent.clear()
+        caplog.clear()
+        requeued = document_cache.requeue_lost()
+        if attempt < document_cache.MAX_ATTEMPTS:
+            assert requeued == 1 and queue.sent == [row.pk]
+    assert requeued == 0 and queue.sent == []
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and "worker was lost" in row.error
+    assert "no longer retried" in caplog.text
+    caplog.clear()
+    assert document_cache.requeue_lost() == 0 and "no longer retried" not in caplog.text
+
+
+# --- version numbers -------------------------------------------------------------------------
+
+
+def test_a_document_stored_meanwhile_takes_the_number_after_the_reserved_ones(
+    world, login, held, renderer, queue, large
+):
+    minutes = finalise(login(world.secretary_a), held)  # version 1 reserved, waiting
+    assert storage.next_version(minutes, MINUTES_DOCUMENT) == 2
+    # As anonymisation's re-render does (no version given).
+    other = storage.document_store(
+        obj=minutes, kind=MINUTES_DOCUMENT, content=b"%PDF-1.7 other", filename="x.pdf"
+    )
+    assert other.version == 2
+    queue.run_all()
+    versions = storage.versions(minutes, MINUTES_DOCUMENT).values_list("version", flat=True)
+    assert sorted(versions) == [1, 2]
+    assert not RenderedDocument.objects.exists()
+
+
+def test_a_reserved_number_taken_anyway_fails_the_row_instead_of_leaving_it_running(
+    world, login, held, renderer, queue, large, caplog
+):
+    minutes = finalise(login(world.secretary_a), held)
+    storage.document_store(
+        obj=minutes, kind=MINUTES_DOCUMENT, content=b"%PDF-1.7", filename="x.pdf", version=1
+    )
+    caplog.set_level(logging.ERROR, logger="dialogue.document_cache")
+    queue.run_all()
+    row = RenderedDocument.objects.get()
+    assert row.status == Status.FAILED and "Version 1 could not be stored" in row.error
+    assert row.html and row.attempts == 1
+    assert "could not be stored" in caplog.text
+    assert StoredDocument.objects.count() == 1
+
+
+# --- the object is locked while a version is stored ------------------------------------------
+
+
+def test_an_older_version_stored_last_leaves_the_newer_hash_on_the_minutes(
+    world, held, renderer, queue, large
+):
+    minutes_finalize(actor=world.secretary_a, session=held, chair_name="Trần Văn Chủ")
+    minutes_reopen(actor=world.organiser_a, session=held, reason="Sửa lỗi chính tả")
+    MinutesEntry.objects.filter(session=held, seq=3).update(text="Ý kiến số 3 đã sửa.")
+    minutes = minutes_finalize(actor=world.secretary_a, session=held, chair_name="Trần Văn Chủ")
+    first, second = queue.sent
+    document_cache.render_run(second)
+    document_cache.render_run(first)  # the worker storing version 1 finishes last
+    minutes.refresh_from_db()
+    newest = storage.latest(minutes, MINUTES_DOCUMENT)
+    assert newest.version == 2 and minutes.sha256 == newest.sha256
+    assert "Ý kiến số 3 đã sửa." in pdf_text(bytes(newest.content))
+
+
+def test_storing_a_version_locks_the_issued_object_first(
+    world, login, held, renderer, queue, large
+):
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite has no row locks (its writes are serialised)")
+    minutes = finalise(login(world.secretary_a), held)
+    table = Minutes._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        queue.run_all()
+    sql = [q["sql"] for q in queries.captured_queries]
+    locks = [i for i, s in enumerate(sql) if "FOR UPDATE" in s and f'"{table}"' in s]
+    deletes = [i for i, s in enumerate(sql) if s.startswith("DELETE") and "rendered" in s]
+    assert locks and deletes and locks[0] < deletes[0]
+    assert storage.latest(minutes, MINUTES_DOCUMENT) is not None
+
+
+# --- the history -----------------------------------------------------------------------------
+
+
+def test_the_history_records_the_hash_when_the_worker_stores_the_document(
+    world, login, held, renderer, queue, large
+):
+    minutes = finalise(login(world.secretary_a), held)
+    assert audit.history(minutes).get(action="finalised").changes == {}
+    queue.run_all()
+    stored = storage.latest(minutes, MINUTES_DOCUMENT)
+    record = audit.history(minutes).get(action="document_stored")
+    assert record.changes == {"version": [None, 1], "sha256": [None, stored.sha256]}
+    assert record.actor is None and record.action_label == "issued document stored"
+
+
+# --- migrating back --------------------------------------------------------------------------
+
+
+def test_migrating_back_past_issued_snapshots_is_refused_while_versions_wait(
+    world, login, held, renderer, queue, large
+):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "dialogue.migrations.0010_rendered_document_issued_snapshots"
+    )
+    migration.refuse_while_issued_versions_wait(apps, None)  # nothing waits: allowed
+    finalise(login(world.secretary_a), held)
+    with pytest.raises(RuntimeError, match="1 issued document version"):
+        migration.refuse_while_issued_versions_wait(apps, None)
+    queue.run_all()
+    migration.refuse_while_issued_versions_wait(apps, None)
+
+
+# --- retention: a document that cannot be stored ---------------------------------------------
+
+
+def test_the_retention_sweep_skips_a_session_whose_document_cannot_be_stored(
+    world, held, queue, large, monkeypatch, caplog
+):
+    other = make_session(
+        make_plan(world.commune_a, actor=world.organiser_a),
+        actor=world.organiser_a,
+        secretaries=[world.secretary_a],
+    )
+    speaker = make_speaker(other, actor=world.secretary_a, full_name="Trần Thị Hai")
+    for seq in range(1, 4):
+        MinutesEntry.objects.create(
+            session=other,
+            uuid=uuid.uuid4(),
+            seq=seq,
+            kind="speech",
+            speaker=speaker,
+            text=f"Bà Trần Thị Hai nêu ý kiến số {seq} về thu hồi đất làm đường liên thôn.",
+        )
+    other = hold_session(other)
+    broken = minutes_finalize(actor=world.secretary_a, session=held, chair_name="Trần Văn Chủ")
+    fine = minutes_finalize(actor=world.secretary_a, session=other, chair_name="Trần Văn Chủ")
+    assert len(queue.sent) == 2 and not StoredDocument.objects.exists()
+
+    def renderer(html, *, progress=None):
+        if "Nguyễn Văn Một" in html:
+            raise RuntimeError("font missing")
+        return REAL_HTML_TO_PDF(html, progress=progress)
+
+    monkeypatch.setattr(documents, "html_to_pdf", renderer)
+    caplog.set_level(logging.WARNING)
+    report = anonymisation.retention_sweep(today=date(2040, 1, 10), years=5)
+
+    assert report.sessions == 1 and report.blocked == 1
+    held.refresh_from_db()
+    other.refresh_from_db()
+    assert held.anonymised_at is None and other.anonymised_at is not None
+    assert f"Session {held.pk} is not anonymised this run" in caplog.text
+    # The broken version stays, failed, with its snapshot; nothing of its session changed.
+    row = RenderedDocument.objects.get()
+    assert row.object_id == str(broken.pk) and row.status == Status.FAILED and row.attempts == 1
+    assert "Nguyễn Văn Một" in row.html
+    assert held.speakers.get().full_name == "Nguyễn Văn Một"
+    # The other session's minutes: stored as issued, then redacted.
+    original, redacted = storage.versions(fine, MINUTES_DOCUMENT).order_by("version")
+    assert (original.version, redacted.version) == (1, 2)
+    assert "Trần Thị Hai" not in pdf_text(bytes(redacted.content))
+
+    # Once the cause is fixed, a later run anonymises it.
+    monkeypatch.setattr(documents, "html_to_pdf", REAL_HTML_TO_PDF)
+    report = anonymisation.retention_sweep(today=date(2040, 1, 10), years=5)
+    assert report.sessions == 1 and report.blocked == 0
+    assert not RenderedDocument.objects.exists()
+    held.refresh_from_db()
+    assert held.anonymised_at is not None

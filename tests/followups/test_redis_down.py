@@ -58,7 +58,7 @@ def redis_stopped():
 def test_with_redis_stopped_records_succeed_and_redis_back_sends_what_is_owed(
     world, login, caplog, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.WARNING, logger="followups.tasks")
+    caplog.set_level(logging.WARNING, logger="dialogue.tasks")
     with redis_stopped():
         started = time.monotonic()
         with at(date(2026, 12, 21)), django_capture_on_commit_callbacks(execute=True):

@@ -312,7 +312,8 @@ def test_loading_the_demo_again_changes_nothing(units):
 
 
 def test_every_concluded_session_has_finalised_minutes_that_state_what_happened(units):
-    from sessions.minutes import stored_pdf
+    from dialogue import document_cache, storage
+    from sessions.minutes import MINUTES_DOCUMENT
 
     concluded = DialogueSession.objects.filter(status=DialogueSession.Status.CONCLUDED)
     assert concluded.count() == 7
@@ -320,7 +321,8 @@ def test_every_concluded_session_has_finalised_minutes_that_state_what_happened(
         minutes = Minutes.objects.get(session=session)
         assert minutes.is_final, session
         assert minutes.chair_name == session.chair_name
-        stored = stored_pdf(minutes)
+        assert document_cache.issued_waiting(minutes, MINUTES_DOCUMENT) is None, session
+        stored = storage.latest(minutes, MINUTES_DOCUMENT)
         assert stored is not None and stored.sha256 == minutes.sha256, session
         entries = list(session.minutes_entries.order_by("seq"))
         kinds = [e.kind for e in entries]
