@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -190,3 +190,33 @@ def test_expired_jobs_are_gone(
         assert export_jobs_purge() == 1
     assert not ExportJob.objects.exists()
     assert Assignment.objects.count() == 4
+
+
+def test_with_the_broker_down_a_large_export_still_answers_and_is_written_later(
+    world, login, two_communes, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from dialogue.celery import app as celery_app
+    from dialogue.exports import export_jobs_purge
+    from dialogue.tasks import BROKER_BREAKER, export_run_task
+
+    settings.EXPORT_ASYNC_ROWS = 2
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False  # conftest sets it back for the next test
+
+    def broker_down(pk):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(export_run_task, "delay", broker_down)
+    client = login(world.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("assignment-list"), {"format": "csv"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.status == ExportJob.Status.PENDING
+    BROKER_BREAKER.reset()
+    # The purge's pass over lost jobs writes it once it has waited ten minutes.
+    with time_machine.travel(job.created_at + timedelta(minutes=11), tick=False):
+        export_jobs_purge()
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
