@@ -639,7 +639,7 @@ def overdue(world):
 def overdue_rows(client, **filters) -> set[int]:
     response = client.get(reverse("overdue-list"), filters)
     assert response.status_code == 200
-    return {a.pk for a in response.context["page"].rows}
+    return {a.id for a in response.context["page"].rows}
 
 
 def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, login, overdue):
@@ -652,7 +652,7 @@ def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, 
         assert expected_days == 5  # 6, 7, 8, 11 and 12 January
         organiser = login(world.organiser_a)
         page = organiser.get(reverse("overdue-list"))
-        assert {a.pk for a in page.context["page"].rows} == {land.pk, environment.pk}
+        assert {a.id for a in page.context["page"].rows} == {land.pk, environment.pk}
         assert [row["days_overdue"] for row in page.context["rows"]] == [5, 5]
         assert '<td class="text-danger fw-semibold days-overdue">5</td>' in page.text
 
@@ -664,7 +664,7 @@ def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, 
         # A unit outside the scope is not a way in: refused, and only A's rows are shown.
         page = organiser.get(reverse("overdue-list"), {"unit": world.commune_b.pk})
         assert page.context["filter_form"].errors["unit"]
-        assert {a.pk for a in page.context["page"].rows} == {land.pk, environment.pk}
+        assert {a.id for a in page.context["page"].rows} == {land.pk, environment.pk}
 
         supervisor = login(world.supervisor)
         assert overdue_rows(supervisor) == {land.pk, environment.pk, b.pk}
@@ -698,7 +698,7 @@ def test_overdue_list_offers_few_options_and_runs_few_queries(
             page = client.get(reverse("overdue-list"), filters)
         with django_assert_max_num_queries(10):
             client.get(reverse("overdue-list"))
-    assert {a.pk for a in page.context["page"].rows} == {overdue["land"].pk}
+    assert {a.id for a in page.context["page"].rows} == {overdue["land"].pk}
     unit_options = re.findall(r'<option value="(\d+)"', field_block_of(page.text, "unit"))
     # The province and the units right below it, not the whole tree.
     district = world.commune_a.parent
@@ -755,7 +755,7 @@ def test_the_overdue_unit_filter_of_a_large_scope_is_the_searchable_picker(world
     agency_options = set(re.findall(r'<option value="(\d+)"', agency_block))
     assert {str(world.agency_a1.pk), str(world.agency_a2.pk)} <= agency_options
     assert str(world.agency_b1.pk) not in agency_options
-    assert {a.pk for a in chosen.context["page"].rows} == {
+    assert {a.id for a in chosen.context["page"].rows} == {
         overdue["land"].pk,
         overdue["environment"].pk,
     }
