@@ -217,7 +217,7 @@ UNIT_PICKER_LIMIT = 50
 
 def _as_text(value) -> str:
     """`{{ value|stringformat:"s" }}`: the value as text, escaped unless it was safe already."""
-    text = "%s" % value
+    text = str(value)
     return text if isinstance(value, SafeData) else escape(text)
 
 
