@@ -11,21 +11,44 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
+from django.utils.translation import pgettext
+
+
+def chars_truncator(length: int) -> Callable[[str], str]:
+    """`{{ text|truncatechars:length }}` (Django's Truncator.chars) for the many texts of a
+    page, in the active language. The ellipsis is translated once, not twice per text, and
+    there is no per-character Python loop when none of the first length + 1 characters is a
+    combining one (NFC Vietnamese text has none): then each of them counts, the text is longer
+    than length, and the cut is a slice."""
+    ellipsis = pgettext("String to return when truncating text", "%(truncated_text)s…")
+    keep = calculate_truncate_chars_length(length, ellipsis)
+
+    def truncate(text: str) -> str:
+        if length <= 0:
+            return ""
+        text = unicodedata.normalize("NFC", text)
+        if len(text) <= length:
+            return text
+        if any(map(unicodedata.combining, text[: length + 1])):
+            return Truncator(text).chars(length, truncate=ellipsis)
+        return add_truncation_text(text[:keep], ellipsis)
+
+    return truncate
 
 
 def truncate_chars(text: str, length: int) -> str:
-    """The same as `{{ text|truncatechars:length }}` (Django's Truncator.chars), without its
-    per-character Python loop when none of the first length + 1 characters is a combining one
-    (NFC Vietnamese text has none): then each of them counts, the text is longer than length
-    and the cut is a slice."""
-    text = unicodedata.normalize("NFC", text)
-    if length <= 0 or len(text) <= length:
-        return text if length > 0 else ""
-    if any(map(unicodedata.combining, text[: length + 1])):
-        return Truncator(text).chars(length)
-    return add_truncation_text(text[: calculate_truncate_chars_length(length, None)])
+    """`{{ text|truncatechars:length }}` for one text (see chars_truncator)."""
+    return chars_truncator(length)(text)
+
+
+def number(value: int) -> str:
+    """An integer as `{{ value }}` shows it. Without thousands grouping (USE_THOUSAND_SEPARATOR
+    off, as here) localize() gives str(), at several times the cost."""
+    return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
 
 def day(value: date | None) -> str:

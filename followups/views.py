@@ -20,7 +20,6 @@ from django.db.models.functions import Left
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -593,11 +592,12 @@ def overdue_rows(assignments, *, today, calendar) -> list[dict]:
     `{% blocktranslate %}` were the larger part of the page's time."""
     url = display.url_for_pk("assignment-detail")
     label = _("Petition no. %(number)s")
+    summary = display.chars_truncator(OVERDUE_SUMMARY_CHARS)
     return [
         {
             "url": url(a.id),
-            "label": label % {"number": localize(a.petition_id)},
-            "summary": display.truncate_chars(a.content_start, OVERDUE_SUMMARY_CHARS),
+            "label": label % {"number": display.number(a.petition_id)},
+            "summary": summary(a.content_start),
             "field": a.field_name,
             "agency": a.agency_name,
             "unit": a.unit_name,

@@ -90,3 +90,11 @@ def test_day_is_the_date_filter():
 @pytest.mark.parametrize("pk", [1, 7, 918273645, 10**12])
 def test_url_for_pk_is_reverse(pk):
     assert display.url_for_pk("assignment-detail")(pk) == reverse("assignment-detail", args=[pk])
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+@pytest.mark.parametrize("value", [0, 7, 912879, 1234567])
+def test_number_is_how_the_template_shows_an_integer(settings, grouped, value):
+    settings.USE_THOUSAND_SEPARATOR = grouped
+    with translation.override("vi"):
+        assert display.number(value) == Template("{{ v }}").render(Context({"v": value}))
