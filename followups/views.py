@@ -521,7 +521,11 @@ def _overdue_roots(user) -> list[AdministrativeUnit]:
 
 def filtered_overdue(user, data, *, today, calendar=None):
     """The overdue list as the user filtered it, with the filter form offering the choices near
-    the top of the user's scope (the page and followups.exports)."""
+    the top of the user's scope (the page and followups.exports).
+
+    What selects the rows is also kept as plain values in `form.selection` (the scope, the day
+    and each filter applied, beside the filter itself): overdue_total's cache key, which then
+    needs no compiling of the query."""
     roots = _overdue_roots(user)
     around = sorted({pk for unit in roots for pk in (*unit.ancestor_ids, unit.pk)})
     scope_units = AdministrativeUnit.objects.where_user_is(user, *OVERDUE_ROLES)
@@ -533,21 +537,31 @@ def filtered_overdue(user, data, *, today, calendar=None):
         ).select_related("unit"),
     )
     assignments = Assignment.objects.overdue_visible_to(user).overdue(on=today)
+    scope = access.scope_for(user, OVERDUE_ROLES)
+    selection: list = [
+        ("scope", scope.everything, sorted(scope.unit_ids), scope.subtree_paths),
+        ("overdue on", today),
+    ]
     unit = None
     if form.is_valid():
         data = form.cleaned_data
         unit = data["unit"]
         if unit is not None:
             assignments = assignments.filter(unit__path__startswith=unit.path)
+            selection.append(("unit path", unit.path))
         if data["agency"] is not None:
             assignments = assignments.filter(agency=data["agency"])
+            selection.append(("agency", data["agency"].pk))
         if data["field"] is not None:
             assignments = assignments.filter(petition__field=data["field"])
+            selection.append(("field", data["field"].pk))
         if data["min_days"]:
             # N working days overdue: due before the N-th working day up to today.
             calendar = calendar or get_calendar()
             bound = calendar.add_working_days(today + timedelta(days=1), -data["min_days"])
             assignments = assignments.filter(due_on__lt=bound)
+            selection.append(("due before", bound))
+    form.selection = tuple(selection)
     form.offer(
         agencies=(
             Agency.objects.serving(unit)
@@ -567,14 +581,13 @@ OVERDUE_CONTENT_CHARS = 400
 OVERDUE_TOTAL_SECONDS = 60
 
 
-def overdue_total(assignments) -> int:
-    """The COUNT of the overdue rows, kept OVERDUE_TOTAL_SECONDS for the same query (the user's
-    scope, the filters and the day are in it; the keyset cursor is not): nationally it reads
-    every overdue row (about 600,000), which costs far more than the page itself, and paging
-    through the list asks the same question on every page. The total may lag by that long;
-    the rows shown never do."""
-    sql, params = assignments.order_by().query.sql_with_params()
-    key = "overdue-total:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+def overdue_total(assignments, selection: tuple) -> int:
+    """The COUNT of the overdue rows, kept OVERDUE_TOTAL_SECONDS for the same `selection`
+    (filtered_overdue's form.selection: the user's scope, the day and the filters; not the
+    keyset cursor): nationally it reads every overdue row (about 600,000), which costs far more
+    than the page itself, and paging through the list asks the same question on every page.
+    The total may lag by that long; the rows shown never do."""
+    key = "overdue-total:" + hashlib.sha256(repr(selection).encode()).hexdigest()
     total = cache.get(key)
     if total is None:
         total = assignments.order_by().count()
@@ -655,7 +668,7 @@ def overdue_list(request):
             "filter_form": form,
             "today": today,
             # The total the supervisors asked for (issue 15).
-            "total": overdue_total(assignments),
+            "total": overdue_total(assignments, form.selection),
         },
     )
 

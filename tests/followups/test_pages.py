@@ -727,6 +727,16 @@ def test_overdue_total_is_counted_once_per_scope_filters_and_minute(world, login
         # Other filters, another scope: their own count.
         only_b = supervisor.get(reverse("overdue-list"), {"unit": world.commune_b.pk})
         assert only_b.context["total"] == 1
+        # Each filter is its own question (the key names what selects the rows, not the SQL).
+        counts = {
+            "agency": ({"agency": world.agency_a1.pk}, 1),
+            "field": ({"field": Field.objects.get(code="moi-truong").pk}, 1),
+            "min_days=5": ({"min_days": 5}, 3),
+            "min_days=6": ({"min_days": 6}, 0),
+            "not a filter": ({"min_days": "x"}, 3),
+        }
+        for what, (filters, total) in counts.items():
+            assert supervisor.get(reverse("overdue-list"), filters).context["total"] == total, what
         assert login(world.organiser_a).get(reverse("overdue-list")).context["total"] == 2
         assert login(world.organiser_b).get(reverse("overdue-list")).context["total"] == 1
     with at(date(2027, 1, 13)):
