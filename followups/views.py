@@ -616,7 +616,7 @@ def overdue_rows(assignments, *, today, calendar) -> list[dict]:
             "unit": a.unit_name,
             "due_on": display.day(a.due_on),
             "extended": a.extended,
-            "days_overdue": working_days_overdue(a.due_on, today, calendar),
+            "days_overdue": display.number(working_days_overdue(a.due_on, today, calendar)),
         }
         for a in assignments
     ]

@@ -653,7 +653,7 @@ def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, 
         organiser = login(world.organiser_a)
         page = organiser.get(reverse("overdue-list"))
         assert {a.id for a in page.context["page"].rows} == {land.pk, environment.pk}
-        assert [row["days_overdue"] for row in page.context["rows"]] == [5, 5]
+        assert [row["days_overdue"] for row in page.context["rows"]] == ["5", "5"]
         assert '<td class="text-danger fw-semibold days-overdue">5</td>' in page.text
 
         assert overdue_rows(organiser, agency=world.agency_a1.pk) == {land.pk}
