@@ -15,17 +15,15 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
-from django.utils.translation import pgettext
 
 
 def chars_truncator(length: int) -> Callable[[str], str]:
     """`{{ text|truncatechars:length }}` (Django's Truncator.chars) for the many texts of a
-    page, in the active language. The ellipsis is translated once, not twice per text, and
-    there is no per-character Python loop when none of the first length + 1 characters is a
-    combining one (NFC Vietnamese text has none): then each of them counts, the text is longer
-    than length, and the cut is a slice."""
-    ellipsis = pgettext("String to return when truncating text", "%(truncated_text)s…")
-    keep = calculate_truncate_chars_length(length, ellipsis)
+    page, in the active language: the kept length is worked out once, and there is no
+    per-character Python loop when none of the first length + 1 characters is a combining one
+    (NFC Vietnamese text has none): then each of them counts, the text is longer than length,
+    and the cut is a slice."""
+    keep = calculate_truncate_chars_length(length, None)
 
     def truncate(text: str) -> str:
         if length <= 0:
@@ -34,8 +32,8 @@ def chars_truncator(length: int) -> Callable[[str], str]:
         if len(text) <= length:
             return text
         if any(map(unicodedata.combining, text[: length + 1])):
-            return Truncator(text).chars(length, truncate=ellipsis)
-        return add_truncation_text(text[:keep], ellipsis)
+            return Truncator(text).chars(length)
+        return add_truncation_text(text[:keep])
 
     return truncate
 
