@@ -7,6 +7,7 @@ the same text (the template still escapes it) at a fraction of the cost.
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -14,6 +15,7 @@ from datetime import date
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import localize
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 
 
@@ -62,3 +64,18 @@ def url_for_pk(name: str) -> Callable[[int], str]:
     """`reverse(name, args=[pk])` for many rows: reversed once, the pk put in place after."""
     prefix, _, suffix = reverse(name, args=[_PK_SENTINEL]).rpartition(str(_PK_SENTINEL))
     return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
+def _escaped(value) -> str:
+    """conditional_escape(value): a safe string as it is, anything else as text, escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def fill(template: str, *args) -> SafeString:
+    """format_html(template, *args) for a list's rows: each argument escaped as
+    conditional_escape does, without the lazy-string check format_html makes around every
+    value (at 50 rows of 9 values, it cost several times the escaping itself). `template` is
+    a constant of the code, never data."""
+    return SafeString(template.format(*map(_escaped, args)))

@@ -98,3 +98,23 @@ def test_number_is_how_the_template_shows_an_integer(settings, grouped, value):
     settings.USE_THOUSAND_SEPARATOR = grouped
     with translation.override("vi"):
         assert display.number(value) == Template("{{ v }}").render(Context({"v": value}))
+
+
+FILL_VALUES = [
+    "plain",
+    "<script>alert('x') & \"y\"</script>",
+    mark_safe("<b>safe</b>"),
+    gettext_lazy("All"),
+    7,
+    None,
+    "",
+]
+
+
+@pytest.mark.parametrize("value", FILL_VALUES)
+def test_fill_escapes_as_format_html(value):
+    from django.utils.html import format_html
+
+    template = '<td title="{}">{}</td>'
+    with translation.override("vi"):
+        assert display.fill(template, value, value) == format_html(template, value, value)

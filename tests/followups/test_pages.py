@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dialogue import storage
 from dialogue.forms import UNIT_PICKER_LIMIT
-from dialogue.models import CHANGE_VALUE_LABELS, Role
+from dialogue.models import CHANGE_VALUE_LABELS, Agency, Role
 from dialogue.workcalendar import get_calendar
 from followups import services
 from followups.deadlines import working_days_overdue
@@ -653,7 +653,7 @@ def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, 
         organiser = login(world.organiser_a)
         page = organiser.get(reverse("overdue-list"))
         assert {a.id for a in page.context["page"].rows} == {land.pk, environment.pk}
-        assert [row["days_overdue"] for row in page.context["rows"]] == ["5", "5"]
+        assert re.findall(r"days-overdue\">(\d+)<", page.text) == ["5", "5"]
         assert '<td class="text-danger fw-semibold days-overdue">5</td>' in page.text
 
         assert overdue_rows(organiser, agency=world.agency_a1.pk) == {land.pk}
@@ -803,3 +803,17 @@ def test_the_pdf_file_name_is_a_safe_header_whatever_the_number(world, login):
     assert (
         "filename*=utf-8''thong-bao-ket-luan-45-TB-%C4%90U.pdf" in response["Content-Disposition"]
     )
+
+
+def test_overdue_rows_escape_what_citizens_and_staff_typed(world, login, overdue):
+    land = overdue["land"]
+    Petition.objects.filter(pk=land.petition_id).update(content="<script>alert(1)</script> & đất")
+    Agency.objects.filter(pk=land.agency_id).update(name='Phòng "Tài nguyên" <b>')
+    Assignment.objects.filter(pk=land.pk).update(extended=True)
+    with at(date(2027, 1, 12)):
+        text = login(world.organiser_a).get(reverse("overdue-list")).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; đất" in text
+    assert "Phòng &quot;Tài nguyên&quot; &lt;b&gt;" in text
+    assert "<script>alert" not in text and "<b>" not in text
+    assert f'<a href="{reverse("assignment-detail", args=[land.pk])}">' in text
+    assert text.count('<span class="badge text-bg-info">đã gia hạn</span>') == 1
