@@ -284,9 +284,12 @@ class UnitPicker(Select):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return super().render(name, value, attrs, renderer)
-        units = list(queryset[: UNIT_PICKER_LIMIT + 1])
-        if len(units) <= UNIT_PICKER_LIMIT:
-            # The options from the rows just read, not from a second query.
+        # Whether the scope is large, asked without its order: the database stops at the
+        # first UNIT_PICKER_LIMIT + 1 units instead of sorting the whole scope (a national one:
+        # 3,400 paths sorted for every page that shows the picker).
+        large = queryset.order_by().values_list("pk", flat=True)[UNIT_PICKER_LIMIT:].exists()
+        if not large:
+            units = list(queryset)
             iterator = self.choices
             empty = iterator.field.empty_label
             self.choices = ([("", empty)] if empty is not None else []) + [

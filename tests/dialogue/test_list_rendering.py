@@ -118,3 +118,25 @@ def test_fill_escapes_as_format_html(value):
     template = '<td title="{}">{}</td>'
     with translation.override("vi"):
         assert display.fill(template, value, value) == format_html(template, value, value)
+
+
+@pytest.mark.django_db
+def test_the_field_filter_reads_its_rows_once_to_check_and_offer(django_assert_num_queries):
+    from followups.forms import ShortModelChoiceField
+    from petitions.models import Field
+
+    active = list(Field.objects.filter(is_active=True))
+    assert active
+
+    class Form(forms.Form):
+        field = ShortModelChoiceField(queryset=Field.objects.filter(is_active=True), required=False)
+
+    with django_assert_num_queries(1):
+        form = Form({"field": str(active[0].pk)})
+        assert form.is_valid() and form.cleaned_data["field"] == active[0]
+        html = str(form["field"])
+    assert html.count("<option") == len(active) + 1
+    for wrong in ("0", "x", str(max(f.pk for f in Field.objects.all()) + 1)):
+        form = Form({"field": wrong})
+        assert not form.is_valid() and form.errors["field"]
+    assert Form({"field": ""}).is_valid()
