@@ -1,7 +1,19 @@
-from django.urls import reverse
+from functools import cache, partial
+
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from dialogue import access
+
+
+@cache
+def _url(name: str, script_prefix: str) -> str:
+    """The menu's addresses, reversed once per process (they take no arguments)."""
+    return reverse(name)
+
+
+def _roles(user) -> list[str]:
+    return sorted({m.get_role_display() for m in access.memberships_of(user)}, key=str)
 
 
 def navigation(request) -> dict:
@@ -32,12 +44,13 @@ def navigation(request) -> dict:
     if access.has_role(user, access.ADMINISTRATOR) or user.is_staff:
         more.append((_("Administration"), "admin:index"))
     path = request.path
+    prefix = get_script_prefix()
 
     def entries(pairs) -> list[dict]:
         return [
             {
                 "label": label,
-                "url": (url := reverse(name)),
+                "url": (url := _url(name, prefix)),
                 "active": path == url or (url != "/" and path.startswith(url)),
             }
             for label, name in pairs
@@ -46,5 +59,6 @@ def navigation(request) -> dict:
     return {
         "nav_items": entries(items),
         "nav_more": entries(more),
-        "user_roles": sorted({m.get_role_display() for m in access.memberships_of(user)}, key=str),
+        # Only the home page shows them: the template calls it there.
+        "user_roles": partial(_roles, user),
     }

@@ -1,7 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.emoji import refuse_emoji
@@ -213,7 +215,60 @@ class OneTimeCodeForm(StyledForm, forms.Form):
 UNIT_PICKER_LIMIT = 50
 
 
-class UnitPicker(forms.Select):
+def _as_text(value) -> str:
+    """`{{ value|stringformat:"s" }}`: the value as text, escaped unless it was safe already."""
+    text = str(value)
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for
+    False; names and values escaped."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{_as_text(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class Select(forms.Select):
+    """Django's Select with the same HTML made in Python: its templates include one template
+    per option and another per option's attributes, the larger part of a list page's filter
+    form. The context (choices, selection, attributes) is still Django's get_context; a
+    subclass with other templates renders through them (tests/dialogue/test_forms_select.py
+    compares both outputs)."""
+
+    def _render(self, template_name, context, renderer=None):
+        if (
+            template_name != forms.Select.template_name
+            or self.option_template_name != forms.Select.option_template_name
+        ):
+            return super()._render(template_name, context, renderer)
+        widget = context["widget"]
+        parts = [
+            f'<select name="{conditional_escape(widget["name"])}"',
+            _attrs_html(widget["attrs"]),
+            ">",
+        ]
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(localize(group_name))}">')
+            for option in group_choices:
+                parts.append(
+                    f'\n  <option value="{_as_text(option["value"])}"'
+                    f"{_attrs_html(option['attrs'])}>"
+                    f"{conditional_escape(localize(option['label']))}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        # Every piece above is escaped (conditional_escape) or a fixed literal.
+        return SafeString("".join(parts))
+
+
+class UnitPicker(Select):
     """The unit field of a form whose scope may hold the whole register (3,321 communes).
 
     A small scope renders as a plain select. A large one renders a search box and a select that
@@ -229,9 +284,12 @@ class UnitPicker(forms.Select):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return super().render(name, value, attrs, renderer)
-        units = list(queryset[: UNIT_PICKER_LIMIT + 1])
-        if len(units) <= UNIT_PICKER_LIMIT:
-            # The options from the rows just read, not from a second query.
+        # Whether the scope is large, asked without its order: the database stops at the
+        # first UNIT_PICKER_LIMIT + 1 units instead of sorting the whole scope (a national one:
+        # 3,400 paths sorted for every page that shows the picker).
+        large = queryset.order_by().values_list("pk", flat=True)[UNIT_PICKER_LIMIT:].exists()
+        if not large:
+            units = list(queryset)
             iterator = self.choices
             empty = iterator.field.empty_label
             self.choices = ([("", empty)] if empty is not None else []) + [

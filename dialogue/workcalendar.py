@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import threading
 
+from django.db import connection
+
 from dialogue.models import CalendarException, CalendarRevision
 from dialogue.workdays import DayInfo, Override, WorkCalendar, build_calendar
 
@@ -18,7 +20,18 @@ _cached: tuple[str, WorkCalendar] | None = None
 
 
 def current_revision() -> str:
-    return CalendarRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    """The revision token, read on every get_calendar(): one row by its key, in plain SQL
+    because building the same query with the ORM costs several times its execution."""
+    meta = CalendarRevision._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(meta.get_field('token').column)} FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.pk.column)} = %s",
+            [1],
+        )
+        row = cursor.fetchone()
+    return (row[0] if row else None) or ""
 
 
 def overrides_from_db() -> list[Override]:

@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.forms import DateInput, StyledForm, UnitPicker, apply_service_errors
+from dialogue.forms import DateInput, Select, StyledForm, UnitPicker, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
 from followups import annual_report, services
 from followups.models import AnnualReport, Assignment, ConclusionNotice, Response
@@ -259,14 +259,43 @@ class _ReadInOneQuery(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        for obj in self.field.rows():
             yield self.choice(obj)
 
 
 class ShortModelChoiceField(forms.ModelChoiceField):
-    """A select over a short table (the fields), read in one plain query."""
+    """A select over a short table (the fields), read in one plain query per form: the rows
+    offered are also those a submitted choice is checked against."""
 
     iterator = _ReadInOneQuery
+    widget = Select
+    _rows: tuple | None = None
+
+    def rows(self) -> list:
+        """The queryset's rows, read once for this queryset (each form has its own copy)."""
+        if self._rows is None or self._rows[0] is not self.queryset:
+            self._rows = (self.queryset, list(self.queryset.all()))
+        return self._rows[1]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = getattr(value, key)
+        field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        try:
+            wanted = field.to_python(value)
+        except ValidationError:
+            wanted = None
+        for row in self.rows():
+            if wanted is not None and getattr(row, key) == wanted:
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class OverdueFilterForm(StyledForm, forms.Form):
@@ -288,6 +317,7 @@ class OverdueFilterForm(StyledForm, forms.Form):
         required=False,
         empty_label=_("All"),
         help_text=_("Choose a unit and filter to list its agencies."),
+        widget=Select(),
     )
     field = ShortModelChoiceField(
         label=_("Field"),

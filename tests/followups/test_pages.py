@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dialogue import storage
 from dialogue.forms import UNIT_PICKER_LIMIT
-from dialogue.models import CHANGE_VALUE_LABELS, Role
+from dialogue.models import CHANGE_VALUE_LABELS, Agency, Role
 from dialogue.workcalendar import get_calendar
 from followups import services
 from followups.deadlines import working_days_overdue
@@ -639,7 +639,7 @@ def overdue(world):
 def overdue_rows(client, **filters) -> set[int]:
     response = client.get(reverse("overdue-list"), filters)
     assert response.status_code == 200
-    return {a.pk for a in response.context["page"].rows}
+    return {a.id for a in response.context["page"].rows}
 
 
 def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, login, overdue):
@@ -652,8 +652,8 @@ def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, 
         assert expected_days == 5  # 6, 7, 8, 11 and 12 January
         organiser = login(world.organiser_a)
         page = organiser.get(reverse("overdue-list"))
-        assert {a.pk for a in page.context["page"].rows} == {land.pk, environment.pk}
-        assert [a.days_overdue for a in page.context["page"].rows] == [5, 5]
+        assert {a.id for a in page.context["page"].rows} == {land.pk, environment.pk}
+        assert re.findall(r"days-overdue\">(\d+)<", page.text) == ["5", "5"]
         assert '<td class="text-danger fw-semibold days-overdue">5</td>' in page.text
 
         assert overdue_rows(organiser, agency=world.agency_a1.pk) == {land.pk}
@@ -664,7 +664,7 @@ def test_overdue_list_counts_working_days_and_respects_scope_and_filters(world, 
         # A unit outside the scope is not a way in: refused, and only A's rows are shown.
         page = organiser.get(reverse("overdue-list"), {"unit": world.commune_b.pk})
         assert page.context["filter_form"].errors["unit"]
-        assert {a.pk for a in page.context["page"].rows} == {land.pk, environment.pk}
+        assert {a.id for a in page.context["page"].rows} == {land.pk, environment.pk}
 
         supervisor = login(world.supervisor)
         assert overdue_rows(supervisor) == {land.pk, environment.pk, b.pk}
@@ -698,7 +698,7 @@ def test_overdue_list_offers_few_options_and_runs_few_queries(
             page = client.get(reverse("overdue-list"), filters)
         with django_assert_max_num_queries(10):
             client.get(reverse("overdue-list"))
-    assert {a.pk for a in page.context["page"].rows} == {overdue["land"].pk}
+    assert {a.id for a in page.context["page"].rows} == {overdue["land"].pk}
     unit_options = re.findall(r'<option value="(\d+)"', field_block_of(page.text, "unit"))
     # The province and the units right below it, not the whole tree.
     district = world.commune_a.parent
@@ -727,6 +727,16 @@ def test_overdue_total_is_counted_once_per_scope_filters_and_minute(world, login
         # Other filters, another scope: their own count.
         only_b = supervisor.get(reverse("overdue-list"), {"unit": world.commune_b.pk})
         assert only_b.context["total"] == 1
+        # Each filter is its own question (the key names what selects the rows, not the SQL).
+        counts = {
+            "agency": ({"agency": world.agency_a1.pk}, 1),
+            "field": ({"field": Field.objects.get(code="moi-truong").pk}, 1),
+            "min_days=5": ({"min_days": 5}, 3),
+            "min_days=6": ({"min_days": 6}, 0),
+            "not a filter": ({"min_days": "x"}, 3),
+        }
+        for what, (filters, total) in counts.items():
+            assert supervisor.get(reverse("overdue-list"), filters).context["total"] == total, what
         assert login(world.organiser_a).get(reverse("overdue-list")).context["total"] == 2
         assert login(world.organiser_b).get(reverse("overdue-list")).context["total"] == 1
     with at(date(2027, 1, 13)):
@@ -755,7 +765,7 @@ def test_the_overdue_unit_filter_of_a_large_scope_is_the_searchable_picker(world
     agency_options = set(re.findall(r'<option value="(\d+)"', agency_block))
     assert {str(world.agency_a1.pk), str(world.agency_a2.pk)} <= agency_options
     assert str(world.agency_b1.pk) not in agency_options
-    assert {a.pk for a in chosen.context["page"].rows} == {
+    assert {a.id for a in chosen.context["page"].rows} == {
         overdue["land"].pk,
         overdue["environment"].pk,
     }
@@ -793,3 +803,17 @@ def test_the_pdf_file_name_is_a_safe_header_whatever_the_number(world, login):
     assert (
         "filename*=utf-8''thong-bao-ket-luan-45-TB-%C4%90U.pdf" in response["Content-Disposition"]
     )
+
+
+def test_overdue_rows_escape_what_citizens_and_staff_typed(world, login, overdue):
+    land = overdue["land"]
+    Petition.objects.filter(pk=land.petition_id).update(content="<script>alert(1)</script> & đất")
+    Agency.objects.filter(pk=land.agency_id).update(name='Phòng "Tài nguyên" <b>')
+    Assignment.objects.filter(pk=land.pk).update(extended=True)
+    with at(date(2027, 1, 12)):
+        text = login(world.organiser_a).get(reverse("overdue-list")).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; đất" in text
+    assert "Phòng &quot;Tài nguyên&quot; &lt;b&gt;" in text
+    assert "<script>alert" not in text and "<b>" not in text
+    assert f'<a href="{reverse("assignment-detail", args=[land.pk])}">' in text
+    assert text.count('<span class="badge text-bg-info">đã gia hạn</span>') == 1
