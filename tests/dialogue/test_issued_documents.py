@@ -643,7 +643,7 @@ def test_the_history_records_the_hash_when_the_worker_stores_the_document(
     stored = storage.latest(minutes, MINUTES_DOCUMENT)
     record = audit.history(minutes).get(action="document_stored")
     assert record.changes == {"version": [None, 1], "sha256": [None, stored.sha256]}
-    assert record.actor is None and record.action_label == "issued document stored"
+    assert record.actor is None and record.action_label == "đã lưu văn bản ban hành"
 
 
 # --- migrating back --------------------------------------------------------------------------
