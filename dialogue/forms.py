@@ -39,6 +39,9 @@ class StyledForm:
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
+                if type(widget) is forms.Select:
+                    # The same HTML, made without a template per option (Select below).
+                    widget.__class__ = Select
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
@@ -237,7 +240,7 @@ class Select(forms.Select):
     """Django's Select with the same HTML made in Python: its templates include one template
     per option and another per option's attributes, the larger part of a list page's filter
     form. The context (choices, selection, attributes) is still Django's get_context; a
-    subclass with other templates renders through them (tests/dialogue/test_forms_select.py
+    subclass with other templates renders through them (tests/dialogue/test_list_rendering.py
     compares both outputs)."""
 
     def _render(self, template_name, context, renderer=None):

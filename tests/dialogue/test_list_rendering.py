@@ -57,6 +57,20 @@ def test_select_with_other_templates_renders_through_them():
     assert Custom(choices=CHOICES).render("f", 1) == Plain(choices=CHOICES).render("f", 1)
 
 
+def test_every_styled_forms_plain_select_is_ours_with_djangos_html():
+    from dialogue.forms import StyledForm
+
+    class Filter(StyledForm, forms.Form):
+        status = forms.ChoiceField(choices=CHOICES, required=False)
+        kind = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, required=False)
+
+    form = Filter(data={"status": "1"})
+    assert type(form.fields["status"].widget) is Select
+    assert type(form.fields["kind"].widget) is forms.RadioSelect
+    django = forms.Select(attrs={"class": "form-select"}, choices=CHOICES)
+    assert str(form["status"]) == django.render("status", "1", {"id": "id_status"})
+
+
 TEXTS = [
     "",
     "ngắn",
