@@ -231,7 +231,7 @@ def test_list_shows_unresolved_first_then_most_raised(world, session, login):
     assert original.times_raised == 4
 
     response = login(world.organiser_a).get(reverse("petition-list"))
-    rows = [row.content for row in response.context["page"].rows]
+    rows = [row.content_start for row in response.context["page"].rows]
     assert rows == [
         "P-original",  # 4, unresolved
         "P-thrice",  # 3
@@ -246,7 +246,7 @@ def test_list_shows_unresolved_first_then_most_raised(world, session, login):
     positions = [text.index(f">{content}<") for content in rows]
     assert positions == sorted(positions)
     assert {once.pk, thrice.pk, routed.pk, twice.pk} <= {
-        r.pk for r in response.context["page"].rows
+        r.id for r in response.context["page"].rows
     }
 
 
@@ -260,7 +260,7 @@ def test_list_filters_by_status(world, session, login):
         routing_reason="Luật Tố cáo",
     )
     response = login(world.organiser_a).get(reverse("petition-list"), {"status": "routed_out"})
-    assert [r.content for r in response.context["page"].rows] == ["P-routed"]
+    assert [r.content_start for r in response.context["page"].rows] == ["P-routed"]
 
 
 # --- preparing answers before the session ------------------------------------------------------
@@ -505,3 +505,26 @@ def test_a_concluded_session_offers_no_petition_form_and_says_why(world, session
         assert response.status_code == 200
         assert reason in response.text
         assert 'name="content"' not in response.text and 'name="file"' not in response.text
+
+
+def test_list_rows_show_what_the_template_showed_escaped(world, session, login):
+    import unicodedata
+
+    from django.template.defaultfilters import truncatechars
+    from django.utils.html import escape
+
+    long = "Đề nghị <b>sửa</b> đường & cống " * 12  # 384 characters: cut at 120
+    decomposed = unicodedata.normalize("NFD", long)  # up to three code points a character
+    shown_petitions = [
+        make_petition(
+            session, actor=world.organiser_a, content=text, petitioner_name="Lê <i>Văn</i>"
+        )
+        for text in (long, decomposed, "Ngắn")
+    ]
+    page = login(world.organiser_a).get(reverse("petition-list")).text
+    for petition in shown_petitions:
+        url = reverse("petition-detail", args=[petition.pk])
+        cell = f'<a href="{url}">{escape(truncatechars(petition.content, 120))}</a>'
+        assert cell in page
+        assert "<b>sửa</b>" not in page and "Lê &lt;i&gt;Văn&lt;/i&gt; · " in page
+    assert f"<td>{petition.get_status_display()}</td>" in page

@@ -85,7 +85,7 @@ def rows(world):
 def found(client, list_name: str, query: str) -> set[int]:
     response = client.get(reverse(list_name), {"q": query})
     assert response.status_code == 200
-    return {row.pk for row in response.context["page"].rows}
+    return {row.id for row in response.context["page"].rows}
 
 
 def test_nguyen_van_a_finds_nguyen_van_a_with_accents(world, rows, login):

@@ -196,5 +196,5 @@ def test_the_page_says_search_results_come_newest_first(login, world, petitions)
     listed = client.get("/petitions/")
     assert "Kết quả tìm kiếm, mới nhất trước." in searched.content.decode()
     assert "Kết quả tìm kiếm" not in listed.content.decode()
-    shown = [p.pk for p in searched.context["page"].rows]
+    shown = [p.id for p in searched.context["page"].rows]
     assert shown == sorted(shown, reverse=True) and shown

@@ -381,7 +381,7 @@ def test_lists_show_only_rows_in_scope(world, scene, login, persona, list_name):
     response = login(getattr(world, persona)).get(reverse(list_name))
     assert response.status_code == 200
     attr_a, attr_b, marker_a, marker_b = LISTS[list_name]
-    shown_pks = {row.pk for row in response.context["page"].rows}
+    shown_pks = {row.id for row in response.context["page"].rows}
     expected = LIST_SCOPE[persona][list_name]
     assert (getattr(scene, attr_a).pk in shown_pks) == ("a" in expected)
     assert (getattr(scene, attr_b).pk in shown_pks) == ("b" in expected)
@@ -394,7 +394,7 @@ def test_petition_list_of_another_units_session_is_404(world, scene, login):
     assert login(world.organiser_b).get(url, {"session": scene.session_a.pk}).status_code == 404
     response = login(world.organiser_a).get(url, {"session": scene.session_a.pk})
     assert response.status_code == 200
-    assert [row.pk for row in response.context["page"].rows] == [scene.petition_a.pk]
+    assert [row.id for row in response.context["page"].rows] == [scene.petition_a.pk]
     assert response.context["can_add"] is True
 
 
