@@ -2,11 +2,12 @@
 
 A changed calendar day moves the due date of every open, not extended assignment whose span
 (anchor_on … due_on) includes it: at national scale hundreds of thousands of rows. Rows that share
-a rule and an anchor date share their new due date, so each chunk of CHUNK assignment ids is
-read once, its due dates are computed once per (rule, anchor) and written with one UPDATE (a
-CASE on rule and anchor), and the change records are inserted with one bulk INSERT. A chunk
-commits with the recomputation's progress (`Recomputation.next_id`), so a killed run goes on
-where it stopped.
+a rule and an anchor date share their new due date, so Python computes the due dates once per
+(rule, anchor) of a run, and each chunk of CHUNK assignment ids is written set-based: on
+PostgreSQL one statement locks the chunk's rows that move, one updates them and inserts their
+change records (the keys passed as a small table); on SQLite an UPDATE with a CASE on rule and
+anchor and one bulk INSERT. A chunk commits with the recomputation's progress
+(`Recomputation.next_id`), so a killed run goes on where it stopped.
 
 The work is a claimed `Recomputation` row run by followups.tasks.recompute_due_dates_task,
 never inside the reminder sweep: the sweep only makes sure a recomputation is owed and queued.
@@ -22,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, CharField, DateField, Max, Min, Q, Value, When
 from django.utils import timezone
 
@@ -76,13 +77,37 @@ def recompute_chunk(
 ) -> int:
     """Recount the candidates with first_id <= id <= last_id; return how many due dates changed.
 
-    Runs in the caller's transaction. The chunk is read without locks (plain tuples); only the
-    rows whose date moves are then locked, in id order as the services lock them, and kept if
-    still open, not extended and at the date read: an extension or a response that slipped in
-    between wins, and no change is recorded for it. `computed` caches the (due date, explanation)
-    of each (rule, anchor) across the chunks of one run (same calendar).
+    Runs in the caller's transaction. An extension or a response that slipped in between the
+    chunk's read and its write wins, and no change is recorded for it. `computed` caches the
+    (due date, explanation) of each (rule, anchor) across the chunks of one run (same calendar).
+    PostgreSQL does the chunk in SQL (recompute_chunk_in_sql); SQLite, the embedded default,
+    through the ORM (recompute_chunk_in_python): the same rows, dates and change records.
     """
     computed = {} if computed is None else computed
+    chunk = (
+        recompute_chunk_in_sql if connection.vendor == "postgresql" else recompute_chunk_in_python
+    )
+    return chunk(
+        days=days, first_id=first_id, last_id=last_id, calendar=calendar, computed=computed
+    )
+
+
+def _computed(
+    computed: dict, rule_id: int | None, anchor_on: date, calendar: WorkCalendar
+) -> tuple[date, str]:
+    key = (rule_id, anchor_on)
+    if key not in computed:
+        due, text = deadlines.due_from(_rule(rule_id), anchor_on, calendar)
+        computed[key] = (due, text[:500])
+    return computed[key]
+
+
+def recompute_chunk_in_python(
+    *, days: list[date], first_id: int, last_id: int, calendar: WorkCalendar, computed: dict
+) -> int:
+    """The chunk through the ORM (SQLite). The chunk is read without locks (plain tuples); only
+    the rows whose date moves are then locked, in id order as the services lock them, and kept
+    if still open, not extended and at the date read."""
     rows = (
         _candidates(days)
         .filter(pk__gte=first_id, pk__lte=last_id)
@@ -90,11 +115,7 @@ def recompute_chunk(
     )
     moving: dict[int, date] = {}
     for pk, rule_id, anchor_on, due_on in rows:
-        key = (rule_id, anchor_on)
-        if key not in computed:
-            due, text = deadlines.due_from(_rule(rule_id), anchor_on, calendar)
-            computed[key] = (due, text[:500])
-        if computed[key][0] != due_on:
+        if _computed(computed, rule_id, anchor_on, calendar)[0] != due_on:
             moving[pk] = due_on
     if not moving:
         return 0
@@ -147,6 +168,122 @@ def recompute_chunk(
         )
     ChangeRecord.objects.bulk_create(records, batch_size=2000)
     return len(records)
+
+
+# The chunk's keys, (rule, anchor) → (new due, explanation), as a table; no rule is 0 (ids start
+# at 1) so that the join is a plain equality PostgreSQL can hash.
+_KEYS = (
+    "unnest(%(rules)s::bigint[], %(anchors)s::date[], %(dues)s::date[], %(texts)s::text[])"
+    " AS k (rule_id, anchor_on, due_on, text)"
+)
+_KEY_JOIN = "COALESCE({a}.rule_id, 0) = k.rule_id AND {a}.anchor_on = k.anchor_on"
+
+# Lock, in id order, the chunk's candidates whose due date moves; return what the dashboard
+# tracker needs (summary.overdue_flips) and the ids the write then changes.
+_LOCK_SQL = """
+SELECT a.id, a.petition_id, a.due_on, k.due_on
+FROM {assignment} a JOIN {keys} ON {join}
+WHERE a.id BETWEEN %(first_id)s AND %(last_id)s
+  AND a.status = %(open)s AND NOT a.extended
+  AND a.anchor_on <= %(last_day)s AND a.due_on >= %(first_day)s
+  AND a.due_on <> k.due_on
+ORDER BY a.id
+FOR UPDATE OF a
+"""
+
+# The locked rows get their new date and explanation, and each its change record, as
+# Assignment.label and the ORM path write them.
+_WRITE_SQL = """
+WITH moved AS (
+  UPDATE {assignment} a
+  SET due_on = m.due_on, due_explanation = m.text, updated_at = %(now)s
+  FROM (
+    SELECT b.id, b.due_on AS old_due, k.due_on, k.text
+    FROM {assignment} b JOIN {keys} ON {join}
+    WHERE b.id = ANY(%(ids)s::bigint[])
+  ) m
+  WHERE a.id = m.id
+  RETURNING a.id, a.petition_id, a.agency_id, m.old_due, m.due_on, m.text
+), recorded AS (
+  INSERT INTO {record}
+    (content_type_id, object_id, object_repr, actor_id, at, action, changes, reason)
+  SELECT %(content_type)s, moved.id::text,
+    left(agency.name || ': #' || moved.petition_id::text, 300), NULL, %(now)s, %(action)s,
+    jsonb_build_object('due_on', jsonb_build_array(
+      to_char(moved.old_due, 'YYYY-MM-DD'), to_char(moved.due_on, 'YYYY-MM-DD'))),
+    moved.text
+  FROM moved JOIN {agency} agency ON agency.id = moved.agency_id
+  ORDER BY moved.id
+  RETURNING 1
+)
+SELECT count(*) FROM recorded
+"""
+
+
+def recompute_chunk_in_sql(
+    *, days: list[date], first_id: int, last_id: int, calendar: WorkCalendar, computed: dict
+) -> int:
+    """The chunk set-based (PostgreSQL). Python computes only the (rule, anchor) keys of the
+    chunk; one statement locks the rows that move (still open, not extended, still at a date
+    their key moves), the dashboard tracker snapshots the petitions whose cells the moves
+    change, and one statement updates the locked rows and inserts their change records. Values
+    are bound server-side (a plain psycopg cursor), never quoted into the SQL."""
+    keys = (
+        _candidates(days)
+        .filter(pk__gte=first_id, pk__lte=last_id)
+        .order_by()
+        .values_list("rule_id", "anchor_on")
+        .distinct()
+    )
+    rules, anchors, dues, texts = [], [], [], []
+    for rule_id, anchor_on in keys:
+        due, text = _computed(computed, rule_id, anchor_on, calendar)
+        rules.append(rule_id or 0)
+        anchors.append(anchor_on)
+        dues.append(due)
+        texts.append(text)
+    if not rules:
+        return 0
+    tables = {
+        "assignment": connection.ops.quote_name(Assignment._meta.db_table),
+        "agency": connection.ops.quote_name(Agency._meta.db_table),
+        "record": connection.ops.quote_name(ChangeRecord._meta.db_table),
+        "keys": _KEYS,
+    }
+    params = {"rules": rules, "anchors": anchors, "dues": dues, "texts": texts}
+    import psycopg  # PostgreSQL only: SQLite installs need not load it
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            _LOCK_SQL.format(join=_KEY_JOIN.format(a="a"), **tables),
+            {
+                **params,
+                "first_id": first_id,
+                "last_id": last_id,
+                "open": str(Assignment.Status.OPEN),
+                "first_day": days[0],
+                "last_day": days[-1],
+            },
+        )
+        locked = cursor.fetchall()
+        if not locked:
+            return 0
+        # A moved due date may move an open item between "not yet due" and "overdue".
+        moves = [(petition_id, old, new) for _pk, petition_id, old, new in locked]
+        with track_petitions(summary.overdue_flips(moves)):
+            cursor.execute(
+                _WRITE_SQL.format(join=_KEY_JOIN.format(a="b"), **tables),
+                {
+                    **params,
+                    "ids": [row[0] for row in locked],
+                    "now": timezone.now(),
+                    "content_type": ContentType.objects.get_for_model(Assignment).pk,
+                    "action": ACTION,
+                },
+            )
+            (count,) = cursor.fetchone()
+    return count
 
 
 def _id_range(days: list[date], start: int) -> tuple[int | None, int | None]:

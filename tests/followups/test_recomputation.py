@@ -11,9 +11,17 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.utils import timezone
 
-from dialogue.models import CalendarException, CalendarRevision, ChangeRecord, DeadlineRule
+from dialogue.models import (
+    Agency,
+    CalendarException,
+    CalendarRevision,
+    ChangeRecord,
+    DeadlineRule,
+)
 from dialogue.workcalendar import get_calendar
 from followups import deadlines, recomputation
 from followups.models import Assignment, Recomputation, Reminder
@@ -171,3 +179,86 @@ def test_an_extension_granted_while_the_chunk_is_read_wins(world, monkeypatch):
     assignment.refresh_from_db()
     assert (assignment.extended, assignment.due_on) == (True, date(2027, 1, 29))
     assert not recorded()
+
+
+# --- the change records: SQL on PostgreSQL, the ORM on SQLite, the same rows -------------------
+
+#: 200 characters (Agency.name's limit), not ASCII: the label is cut by characters, not bytes.
+LONG_NAME = ("Ủy ban nhân dân xã Đông Hòa, huyện Tây Sơn — " * 5)[:200]
+
+
+def written_records() -> list[tuple]:
+    return sorted(
+        ChangeRecord.objects.filter(action="due_recomputed").values_list(
+            "content_type_id",
+            "object_id",
+            "object_repr",
+            "actor_id",
+            "action",
+            "changes",
+            "reason",
+            "at",
+        )
+    )
+
+
+def chunk_paths() -> list[str]:
+    return ["python", "sql"] if connection.vendor == "postgresql" else ["python"]
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_each_chunk_path_writes_the_row_by_row_change_records(world, monkeypatch, seed):
+    rng = random.Random(seed)
+    Agency.objects.filter(pk=world.agency_a1.pk).update(name=LONG_NAME)
+    random_world(world, rng)
+    days = change_calendar(rng, seed)
+    expected = reference(days)
+    monkeypatch.setattr(recomputation, "CHUNK", rng.choice([7, 25, 1000]))
+    content_type = ContentType.objects.get_for_model(Assignment).pk
+    moved = {
+        a.pk: a
+        for a in Assignment.objects.select_related("agency")
+        if expected[a.pk][2] is not None
+    }
+    assert moved
+    for path in chunk_paths():
+        monkeypatch.setattr(
+            recomputation, "recompute_chunk", getattr(recomputation, f"recompute_chunk_in_{path}")
+        )
+        with transaction.atomic(), at(date(2026, 12, 23), hour=14):
+            assert recomputation.recompute_due_dates(days=days) == len(moved)
+            now = timezone.now()
+            assert state() == {pk: (due, text) for pk, (due, text, _old) in expected.items()}
+            assert written_records() == sorted(
+                (
+                    content_type,
+                    str(pk),
+                    Assignment.label(LONG_NAME, a.petition_id)[:300],
+                    None,
+                    "due_recomputed",
+                    {"due_on": [a.due_on.isoformat(), expected[pk][0].isoformat()]},
+                    expected[pk][1],
+                    now,
+                )
+                for pk, a in moved.items()
+            ), path
+            assert all(
+                str(a)[:300] == Assignment.label(LONG_NAME, a.petition_id)[:300]
+                for a in moved.values()
+            )
+            transaction.set_rollback(True)  # the next path starts from the same rows
+
+
+def test_postgresql_recounts_in_sql_and_sqlite_through_the_orm(world, monkeypatch):
+    used = []
+    for path in ("python", "sql"):
+        original = getattr(recomputation, f"recompute_chunk_in_{path}")
+        monkeypatch.setattr(
+            recomputation,
+            f"recompute_chunk_in_{path}",
+            lambda original=original, path=path, **kw: used.append(path) or original(**kw),
+        )
+    petition = base_petition(world)
+    open_assignments(petition, world.agency_a1, [date(2027, 1, 4)])
+    recomputation.recompute_due_dates(days=[date(2026, 12, 31)])
+    assert used == ["sql" if connection.vendor == "postgresql" else "python"]
