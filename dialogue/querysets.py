@@ -40,22 +40,20 @@ class SearchableQuerySet(ScopedQuerySet):
     that behaves the same on SQLite and PostgreSQL."""
 
     def search(
-        self, text: str | None, *, units=None, unit_ids: list[int] | None = None, unit_field="unit"
+        self, text: str | None, *, unit_ids: list[int] | None = None, unit_field: str = "unit"
     ):
         """Rows whose folded text holds every folded term of `text`.
 
-        `units`, a unit queryset that already bounds these rows (the scope), lets a search in a
-        small scope (a province: a hundred units) also filter on their ids (or give `unit_ids`,
-        from small_scope_ids, when the caller has them). The scope alone is a
-        join on the unit path, which PostgreSQL can only check row by row while reading the whole
-        country's matches (or the whole list order); the ids let it intersect the unit index
-        with the trigram index before reading a row. The rows are the same either way."""
+        `unit_ids` (small_scope_ids of the units that already bound these rows, the scope) lets
+        a search in a small scope (a province: a hundred units) also filter on their ids. The
+        scope alone is a join on the unit path, which PostgreSQL can only check row by row
+        while reading the whole country's matches (or the whole list order); the ids let it
+        intersect the unit index with the trigram index before reading a row. The rows are the
+        same either way."""
         qs = self
         terms = essential_terms(fold_query(text or ""))
         for term in terms:
             qs = qs.filter(search__contains=term)
-        if terms and unit_ids is None and units is not None:
-            unit_ids = small_scope_ids(units)
         if terms and unit_ids is not None:
             qs = qs.filter(**{f"{unit_field}_id__in": unit_ids})
         return qs
