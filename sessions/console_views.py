@@ -137,14 +137,37 @@ def _speaker_json(speaker: Speaker, *, public: bool = False) -> dict:
     return data
 
 
+#: The columns of an entry and its people that the state sends (_entry_json).
+ENTRY_STATE_FIELDS = (
+    "uuid",
+    "seq",
+    "kind",
+    "text",
+    "given_by",
+    "version",
+    "rev",
+    "created_at",
+    "session_id",
+    "speaker__full_name",
+    "created_by__full_name",
+    "created_by__username",
+    "updated_by__full_name",
+    "updated_by__username",
+)
+#: The columns of the session that the state reads (console_state).
+SESSION_STATE_FIELDS = ("status", "console_revision", "minutes_final")
+
+
 def _state(session: DialogueSession, since: int | None = None) -> dict:
     """The console's data: everything, or with `since` (a revision the client holds) only the
     entries and speakers changed after it, so a poll after one save is one row, not the whole
     minutes. The revision is read before the rows (sessions.console.bump), so the rows sent
     are at least those of `revision`: merged by id into the state of `since`, they give the
     state a full load would give."""
-    final = Minutes.objects.filter(session=session, finalised_at__isnull=False).exists()
-    entries = session.minutes_entries.select_related("speaker", "created_by", "updated_by")
+    # Only the columns _entry_json shows (the users' full rows cost more to build than to read).
+    entries = session.minutes_entries.select_related("speaker", "created_by", "updated_by").only(
+        *ENTRY_STATE_FIELDS
+    )
     speakers = session.speakers.queue()
     delta = since is not None and 0 <= since <= session.console_revision
     if delta:
@@ -159,7 +182,8 @@ def _state(session: DialogueSession, since: int | None = None) -> dict:
         "now": timezone.now().isoformat(),
         "status": session.status,
         "status_label": session.get_status_display(),
-        "final": final,
+        # Mirrored on the session row by sessions.minutes: no read of the minutes.
+        "final": session.minutes_final,
         "entries": [_entry_json(e) for e in entries],
         "speakers": [_speaker_json(s) for s in speakers],
     }
@@ -239,7 +263,9 @@ def console_state(request, pk: int):
             raise Http404
         response = HttpResponseNotModified()
     else:
-        session = _get_console_session(request.user, pk)
+        session = get_object_or_404(
+            DialogueSession.objects.console_for(request.user).only(*SESSION_STATE_FIELDS), pk=pk
+        )
         response = JsonResponse(_state(session, _since(request)))
     response["ETag"] = tag
     response["Cache-Control"] = STATE_CACHE_CONTROL
