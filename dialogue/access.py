@@ -38,6 +38,16 @@ class Scope:
     agency_ids: frozenset[int] = frozenset()
 
     @property
+    def key(self) -> tuple:
+        """The scope as plain sorted values, the same in every process (a cache key's part)."""
+        return (
+            self.everything,
+            tuple(sorted(self.unit_ids)),
+            self.subtree_paths,
+            tuple(sorted(self.agency_ids)),
+        )
+
+    @property
     def is_empty(self) -> bool:
         return not (self.everything or self.unit_ids or self.subtree_paths)
 

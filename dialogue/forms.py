@@ -1,3 +1,5 @@
+import hashlib
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -73,6 +75,27 @@ class StyledForm:
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+#: How long a list's filter form is reused from the cache (dialogue_tags.cached_filter_form).
+FILTER_FORM_SECONDS = 60
+
+
+def keep_filter_form(form: forms.BaseForm, user, scope, *depends_on) -> None:
+    """Name a list's filter form in the cache (its `fragment_key`), so that its HTML, whose
+    options cost a query each (the fields, the agencies, whether the unit picker searches), is
+    made once a minute, not on every page. The HTML depends on the user and their `scope`
+    (access.Scope: which units and agencies it offers), the values typed into the form, what
+    the caller adds (`depends_on`) and the language (added by the tag). Its options are names,
+    which may show up to FILTER_FORM_SECONDS after a rename; what the filters accept and the
+    rows listed never come from the cache."""
+    data = form.data
+    typed = tuple(
+        (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else data.get(name))
+        for name in form.fields
+    )
+    parts = (user.pk, scope.key, typed, depends_on)
+    form.fragment_key = hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 #: What an unchosen select reads, instead of Django's "---------" (lists' filters say "Tất cả").

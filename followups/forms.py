@@ -335,15 +335,21 @@ class OverdueFilterForm(StyledForm, forms.Form):
         self.fields["agency"].queryset = agencies
 
     def offer(self, *, agencies) -> None:
-        """Replace the agency options (validation still uses the whole scope)."""
-        rows = list(agencies)
-        chosen = getattr(self, "cleaned_data", {}).get("agency")
-        if chosen is not None and chosen not in rows:
-            rows.append(chosen)
-        self.fields["agency"].widget.choices = [
-            ("", self.fields["agency"].empty_label),
-            *((row.pk, agency_label(row)) for row in rows),
-        ]
+        """Replace the agency options (validation still uses the whole scope). Read when the
+        select is rendered, not before: a page whose filters come from the fragment cache
+        (templates/followups/assignment_overdue.html) does not read them at all."""
+
+        def choices():
+            rows = list(agencies)
+            chosen = getattr(self, "cleaned_data", {}).get("agency")
+            if chosen is not None and chosen not in rows:
+                rows.append(chosen)
+            return [
+                ("", self.fields["agency"].empty_label),
+                *((row.pk, agency_label(row)) for row in rows),
+            ]
+
+        self.fields["agency"].widget.choices = choices
 
 
 # --- the annual report -----------------------------------------------------------------------

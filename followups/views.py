@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from dialogue import access, audit, display, document_cache, exports, storage, uploads
 from dialogue.documents import pdf_response
-from dialogue.forms import apply_service_errors
+from dialogue.forms import apply_service_errors, keep_filter_form
 from dialogue.models import AdministrativeUnit, Agency, Milestone
 from dialogue.pagination import keyset_page
 from dialogue.workcalendar import get_calendar
@@ -569,6 +569,8 @@ def filtered_overdue(user, data, *, today, calendar=None):
             assignments = assignments.filter(due_on__lt=bound)
             selection.append(("due before", bound))
     form.selection = tuple(selection)
+    # The agencies offered come from the roots (two users with one scope may have others).
+    keep_filter_form(form, user, scope, sorted(unit.pk for unit in roots))
     form.offer(
         agencies=(
             Agency.objects.serving(unit)

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue import audit, display, exports, once
-from dialogue.forms import LegalHoldForm, apply_service_errors
+from dialogue import access, audit, display, exports, once
+from dialogue.forms import LegalHoldForm, apply_service_errors, keep_filter_form
 from dialogue.models import AdministrativeUnit
 from dialogue.pagination import keyset_page, search_page
 from dialogue.qr import qr_svg
@@ -138,6 +138,9 @@ def filtered_petitions(user, data) -> Filtered:
     both use it, so they show the same rows, in `list_order`."""
     petitions = Petition.objects.visible_to(user).select_related("field", "session", "unit")
     form = PetitionFilterForm(data or None, units=AdministrativeUnit.objects.visible_to(user))
+    # The unit picker offers AdministrativeUnit.objects.visible_to(user): these two scopes.
+    responder = access.scope_for(user, [access.AGENCY_RESPONDER])
+    keep_filter_form(form, user, access.scope_for(user), responder.key)
     session, unit_ids = None, None
     if form.is_valid():
         data = form.cleaned_data

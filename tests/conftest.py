@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from dialogue import documents
 from dialogue.cache import _breakers as redis_breakers
@@ -24,6 +25,9 @@ def require_service(available: bool, reason: str) -> None:
 def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local memory is shared by every cache object of the process: nothing kept by one test
+    # (a total, a filter form keyed by a user pk the next test's database reuses) reaches another.
+    cache.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,9 +1,14 @@
 from datetime import datetime, timedelta
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from dialogue.forms import FILTER_FORM_SECONDS
 from dialogue.once import FIELD, new_token
 
 register = template.Library()
@@ -68,3 +73,18 @@ def export_query(context, fmt: str) -> str:
 def once_token():
     """The hidden one-time token of a form (dialogue.once): a double submit makes one record."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.simple_tag(takes_context=True)
+def cached_filter_form(context) -> str:
+    """The list's filter form (_filter_form.html), made at most once every FILTER_FORM_SECONDS
+    per `filter_form.fragment_key` (dialogue.forms.keep_filter_form, which a view must call:
+    without it this raises rather than share one form between users) and language."""
+    form = context["filter_form"]
+    key = f"filter-form:{form.fragment_key}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("_filter_form.html", {"filter_form": form})
+        cache.set(key, html, FILTER_FORM_SECONDS)
+    # Made above by the template engine, every value escaped; the cache holds only such HTML.
+    return mark_safe(html)

@@ -817,3 +817,63 @@ def test_overdue_rows_escape_what_citizens_and_staff_typed(world, login, overdue
     assert "<script>alert" not in text and "<b>" not in text
     assert f'<a href="{reverse("assignment-detail", args=[land.pk])}">' in text
     assert text.count('<span class="badge text-bg-info">đã gia hạn</span>') == 1
+
+
+def _form_of(html: str) -> str:
+    match = re.search(r'<form method="get".*?</form>', html, re.S)
+    assert match is not None
+    return match.group(0)
+
+
+def test_the_overdue_filter_form_is_made_once_per_user_filters_and_language(world, login, overdue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with at(date(2027, 1, 12)):
+        organiser = login(world.organiser_a)
+        first = organiser.get(reverse("overdue-list"), {"min_days": 2})
+        with CaptureQueriesContext(connection) as again:
+            second = organiser.get(reverse("overdue-list"), {"min_days": 2})
+        # The same form, its options not read again (the fields, the agencies); the rows are.
+        assert _form_of(second.text) == _form_of(first.text)
+        read = [q["sql"] for q in again.captured_queries]
+        assert not [sql for sql in read if 'FROM "petitions_field"' in sql]
+        assert not [sql for sql in read if 'FROM "dialogue_agency"' in sql]
+        assert {a.id for a in second.context["page"].rows} == {
+            overdue["land"].pk,
+            overdue["environment"].pk,
+        }
+        # What was typed is the key's: another value shows itself.
+        assert 'value="2"' in field_block_of_input(first.text, "min_days")
+        assert 'value="3"' in field_block_of_input(
+            organiser.get(reverse("overdue-list"), {"min_days": 3}).text, "min_days"
+        )
+        # Another user with the same filters gets their own agencies, never A's.
+        other = login(world.organiser_b).get(reverse("overdue-list"), {"min_days": 2})
+        agencies = set(re.findall(r'<option value="(\d+)"', field_block_of(other.text, "agency")))
+        assert str(world.agency_b1.pk) in agencies
+        assert not {str(world.agency_a1.pk), str(world.agency_a2.pk)} & agencies
+        # Another language is another form.
+        organiser = login(world.organiser_a)
+        organiser.post(reverse("set_language"), {"language": "en", "next": "/"})
+        english_page = organiser.get(reverse("overdue-list"), {"min_days": 2})
+        assert "At least N working days overdue" in _form_of(english_page.text)
+        assert "At least N working days overdue" not in _form_of(first.text)
+
+
+def field_block_of_input(html: str, name: str) -> str:
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert match is not None
+    return match.group(0)
+
+
+def test_a_list_whose_view_did_not_name_its_filter_form_refuses_to_cache_it(rf):
+    from django import forms
+    from django.template import Context, Template
+
+    class Filters(forms.Form):
+        q = forms.CharField(required=False)
+
+    template = Template("{% load dialogue_tags %}{% cached_filter_form %}")
+    with pytest.raises(AttributeError):
+        template.render(Context({"filter_form": Filters()}))

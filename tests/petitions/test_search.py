@@ -153,3 +153,31 @@ def test_search_follows_an_edit(world, rows, login):
     client = login(world.organiser_a)
     assert found(client, "petition-list", "o nhiem moi truong") == {petition.pk}
     assert found(client, "petition-list", "nuoc sach") == set()
+
+
+def _unit_options(html: str) -> set[str]:
+    import re
+
+    select = re.search(r'<select name="unit".*?</select>', html, re.S)
+    assert select is not None
+    return set(re.findall(r'<option value="(\d+)"', select.group(0)))
+
+
+def test_the_petition_filter_form_is_made_once_per_user_and_never_shared(world, login, rows):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organiser = login(world.organiser_a)
+    first = organiser.get(reverse("petition-list"), {"q": "đất"})
+    with CaptureQueriesContext(connection) as again:
+        second = organiser.get(reverse("petition-list"), {"q": "đất"})
+    assert [r.id for r in second.context["page"].rows] == [r.id for r in first.context["page"].rows]
+    # The form's options (the fields, the units) are not read again.
+    assert not [q for q in again.captured_queries if 'FROM "petitions_field"' in q["sql"]]
+    assert _unit_options(second.text) == _unit_options(first.text) == {str(world.commune_a.pk)}
+    # A supervisor with the same search gets the units of their own scope.
+    supervisor = login(world.supervisor).get(reverse("petition-list"), {"q": "đất"})
+    assert {str(world.commune_a.pk), str(world.commune_b.pk)} <= _unit_options(supervisor.text)
+    # The typed search is in the key: the box shows what was typed.
+    other = login(world.organiser_a).get(reverse("petition-list"), {"q": "karaoke"})
+    assert 'value="karaoke"' in other.text
