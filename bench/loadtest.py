@@ -154,7 +154,24 @@ def _recreate(url: str) -> None:
 
 def _load() -> str:
     one_minute = os.getloadavg()[0]
-    return f"load average {one_minute:.1f} on {os.cpu_count()} CPUs"
+    return (
+        f"load average {one_minute:.1f} on {os.cpu_count()} CPUs, CPU probe "
+        f"{_cpu_probe_ms():.0f} ms"
+    )
+
+
+def _cpu_probe_ms() -> float:
+    """A fixed piece of pure Python, timed (best of three) beside each figure: a shared
+    machine's speed swings (on 2026-12-07 one such loop took from 308 to 516 ms, minutes
+    apart, on an idle machine here), and a throughput is read with the speed it had."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i
+        best = min(best, time.perf_counter() - t0)
+    return best * 1000
 
 
 # --- the data -----------------------------------------------------------------------------------
