@@ -42,11 +42,6 @@ def chars_truncator(length: int) -> Callable[[str], str]:
     return truncate
 
 
-def truncate_chars(text: str, length: int) -> str:
-    """`{{ text|truncatechars:length }}` for one text (see chars_truncator)."""
-    return chars_truncator(length)(text)
-
-
 def number(value: int) -> str:
     """An integer as `{{ value }}` shows it. Without thousands grouping (USE_THOUSAND_SEPARATOR
     off, as here) localize() gives str(), at several times the cost."""

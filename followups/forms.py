@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.forms import DateInput, Select, StyledForm, UnitPicker, apply_service_errors
+from dialogue.forms import DateInput, StyledForm, UnitPicker, apply_service_errors
 from dialogue.models import AdministrativeUnit, Agency
 from followups import annual_report, services
 from followups.models import AnnualReport, Assignment, ConclusionNotice, Response
@@ -268,7 +268,6 @@ class ShortModelChoiceField(forms.ModelChoiceField):
     offered are also those a submitted choice is checked against."""
 
     iterator = _ReadInOneQuery
-    widget = Select
     _rows: tuple | None = None
 
     def rows(self) -> list:
@@ -317,7 +316,6 @@ class OverdueFilterForm(StyledForm, forms.Form):
         required=False,
         empty_label=_("All"),
         help_text=_("Choose a unit and filter to list its agencies."),
-        widget=Select(),
     )
     field = ShortModelChoiceField(
         label=_("Field"),

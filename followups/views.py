@@ -546,7 +546,7 @@ def filtered_overdue(user, data, *, today, calendar=None):
     assignments = Assignment.objects.overdue_visible_to(user).overdue(on=today)
     scope = access.scope_for(user, OVERDUE_ROLES)
     selection: list = [
-        ("scope", scope.everything, sorted(scope.unit_ids), scope.subtree_paths),
+        ("scope", scope.key),
         ("overdue on", today),
     ]
     unit = None

@@ -145,9 +145,8 @@ ENTRY_STATE_FIELDS = (
     "text",
     "given_by",
     "version",
-    "rev",
     "created_at",
-    "session_id",
+    "session_id",  # the related manager sets each entry's session from it
     "speaker__full_name",
     "created_by__full_name",
     "created_by__username",

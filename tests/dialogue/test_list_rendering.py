@@ -91,7 +91,7 @@ def test_truncate_chars_is_truncatechars(text, length, language):
     template = Template("{{ text|truncatechars:length }}")
     with translation.override(language):
         expected = template.render(Context({"text": text, "length": length}, autoescape=False))
-        assert display.truncate_chars(text, length) == expected
+        assert display.chars_truncator(length)(text) == expected
 
 
 def test_day_is_the_date_filter():
